@@ -1,0 +1,95 @@
+/**
+ * Turns request credentials into a Principal. A token is accepted the way each client
+ * sends it: `Authorization: Bearer <token>`, Basic with the token as password (any
+ * username), `PRIVATE-TOKEN` (GitLab). Basic with a user's own password also works, for
+ * clients that log in with username and password. Credentials that are present but
+ * wrong, expired or revoked are a 401 — never silently anonymous.
+ */
+import type { Database } from "../db/client";
+import { findTokenByHash, touchToken } from "../db/tokens";
+import { findUserByName } from "../db/users";
+import { RegistryError } from "../errors";
+import { sha256Hex, timingSafeEqual, verifyPassword } from "./crypto";
+import { anonymous, bootstrapAdmin, expandScopes, type Principal, type Scope } from "./principal";
+
+export interface Credentials {
+  username?: string;
+  secret: string;
+}
+
+/** Extracts credentials from the headers clients use; null when none were sent. */
+export function readCredentials(headers: Headers): Credentials | null {
+  const privateToken = headers.get("PRIVATE-TOKEN");
+  if (privateToken) return { secret: privateToken.trim() };
+  const authorization = headers.get("Authorization");
+  if (!authorization) return null;
+  const [scheme = "", ...rest] = authorization.trim().split(/\s+/);
+  const value = rest.join(" ");
+  switch (scheme.toLowerCase()) {
+    case "bearer":
+    case "token":
+      return value ? { secret: value } : null;
+    case "basic":
+      return parseBasic(value);
+    default:
+      // Cargo sends the raw token as the whole header value.
+      return authorization.trim() ? { secret: authorization.trim() } : null;
+  }
+}
+
+function parseBasic(encoded: string): Credentials | null {
+  let decoded: string;
+  try {
+    decoded = new TextDecoder().decode(Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0)));
+  } catch {
+    throw new RegistryError("unauthorized", "malformed Basic credentials");
+  }
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return { secret: decoded };
+  return { username: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+export interface AuthContext {
+  db: Database;
+  adminToken: string | undefined;
+  /** Deferred work (token last-used time) that must not delay the response. */
+  waitUntil: (promise: Promise<unknown>) => void;
+}
+
+export async function authenticate(headers: Headers, context: AuthContext): Promise<Principal> {
+  const credentials = readCredentials(headers);
+  if (!credentials || credentials.secret === "") return anonymous;
+  if (context.adminToken && timingSafeEqual(credentials.secret, context.adminToken)) return bootstrapAdmin();
+
+  const found = await findTokenByHash(context.db, await sha256Hex(credentials.secret));
+  if (found) {
+    const { token } = found;
+    if (token.revokedAt !== null) throw new RegistryError("unauthorized", "token has been revoked");
+    if (token.expiresAt !== null && token.expiresAt <= Date.now()) throw new RegistryError("unauthorized", "token has expired");
+    if (found.ownerDisabled) throw new RegistryError("unauthorized", "user is disabled");
+    context.waitUntil(touchToken(context.db, token.id));
+    return {
+      kind: "token",
+      userId: token.userId,
+      name: found.ownerName ?? "admin",
+      scopes: expandScopes(JSON.parse(token.scopes) as Scope[]),
+      repositories: token.repositories ? (JSON.parse(token.repositories) as string[]) : null,
+      tokenId: token.id,
+    };
+  }
+
+  if (credentials.username) {
+    const user = await findUserByName(context.db, credentials.username);
+    if (user && !user.disabled && user.passwordHash && (await verifyPassword(credentials.secret, user.passwordHash))) {
+      return {
+        kind: "password",
+        userId: user.id,
+        name: user.name,
+        scopes: expandScopes(user.isAdmin ? ["admin"] : ["write"]),
+        repositories: null,
+        tokenId: null,
+      };
+    }
+  }
+  throw new RegistryError("unauthorized", "invalid credentials");
+}

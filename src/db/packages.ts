@@ -1,0 +1,138 @@
+/** Reads and deletes over package → version → file → blob for one repository. */
+import { and, asc, desc, eq, inArray, like, sql } from "drizzle-orm";
+import type { Database } from "./client";
+import { packageBlobs, packageFiles, packageVersions, packages } from "./schema";
+
+export type PackageRow = typeof packages.$inferSelect;
+export type VersionRow = typeof packageVersions.$inferSelect;
+export type BlobRow = typeof packageBlobs.$inferSelect;
+export type FileRow = typeof packageFiles.$inferSelect;
+export interface FileWithBlob {
+  file: FileRow;
+  blob: BlobRow;
+}
+
+export async function findPackage(db: Database, repositoryId: number, lowerName: string): Promise<PackageRow | null> {
+  const row = await db
+    .select()
+    .from(packages)
+    .where(and(eq(packages.repositoryId, repositoryId), eq(packages.lowerName, lowerName)))
+    .get();
+  return row ?? null;
+}
+
+export async function findVersion(db: Database, packageId: number, lowerVersion: string): Promise<VersionRow | null> {
+  const row = await db
+    .select()
+    .from(packageVersions)
+    .where(and(eq(packageVersions.packageId, packageId), eq(packageVersions.lowerVersion, lowerVersion)))
+    .get();
+  return row ?? null;
+}
+
+/** Lists packages, optionally filtered by a case-insensitive substring of the name. */
+export async function listPackages(
+  db: Database,
+  repositoryId: number,
+  options: { query?: string; limit: number; offset: number },
+): Promise<(PackageRow & { versionCount: number })[]> {
+  const filter = options.query
+    ? and(eq(packages.repositoryId, repositoryId), like(packages.lowerName, `%${escapeLike(options.query.toLowerCase())}%`))
+    : eq(packages.repositoryId, repositoryId);
+  return db
+    .select({
+      id: packages.id,
+      repositoryId: packages.repositoryId,
+      name: packages.name,
+      lowerName: packages.lowerName,
+      createdAt: packages.createdAt,
+      versionCount: sql<number>`(SELECT count(*) FROM package_version v WHERE v.package_id = ${packages.id})`,
+    })
+    .from(packages)
+    .where(filter)
+    .orderBy(asc(packages.lowerName))
+    .limit(options.limit)
+    .offset(options.offset);
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[%_\\]/g, (c) => `\\${c}`);
+}
+
+/** Versions of one package, newest first. */
+export async function listVersions(db: Database, packageId: number): Promise<VersionRow[]> {
+  return db
+    .select()
+    .from(packageVersions)
+    .where(eq(packageVersions.packageId, packageId))
+    .orderBy(desc(packageVersions.createdAt), desc(packageVersions.id));
+}
+
+/** Files of one version with their blobs, newest upload first. */
+export async function listFiles(db: Database, versionId: number): Promise<FileWithBlob[]> {
+  return db
+    .select({ file: packageFiles, blob: packageBlobs })
+    .from(packageFiles)
+    .innerJoin(packageBlobs, eq(packageBlobs.id, packageFiles.blobId))
+    .where(eq(packageFiles.versionId, versionId))
+    .orderBy(desc(packageFiles.createdAt), desc(packageFiles.id));
+}
+
+/** The newest file of that name in a version (GitLab serves the newest duplicate). */
+export async function findNewestFile(db: Database, versionId: number, lowerName: string): Promise<FileWithBlob | null> {
+  const row = await db
+    .select({ file: packageFiles, blob: packageBlobs })
+    .from(packageFiles)
+    .innerJoin(packageBlobs, eq(packageBlobs.id, packageFiles.blobId))
+    .where(and(eq(packageFiles.versionId, versionId), eq(packageFiles.lowerName, lowerName)))
+    .orderBy(desc(packageFiles.createdAt), desc(packageFiles.id))
+    .limit(1)
+    .get();
+  return row ?? null;
+}
+
+export async function incrementDownloads(db: Database, versionId: number): Promise<void> {
+  await db
+    .update(packageVersions)
+    .set({ downloadCount: sql`${packageVersions.downloadCount} + 1` })
+    .where(eq(packageVersions.id, versionId));
+}
+
+/** Deletes every file of that name in a version; the version and package go when left empty. */
+export async function deleteFilesByName(db: Database, versionId: number, lowerName: string): Promise<number> {
+  const deleted = await db
+    .delete(packageFiles)
+    .where(and(eq(packageFiles.versionId, versionId), eq(packageFiles.lowerName, lowerName)))
+    .returning({ id: packageFiles.id });
+  await pruneEmptyVersion(db, versionId);
+  return deleted.length;
+}
+
+export async function deleteFileIds(db: Database, versionId: number, fileIds: readonly number[]): Promise<void> {
+  if (fileIds.length === 0) return;
+  await db.delete(packageFiles).where(and(eq(packageFiles.versionId, versionId), inArray(packageFiles.id, [...fileIds])));
+  await pruneEmptyVersion(db, versionId);
+}
+
+export async function deleteVersion(db: Database, version: VersionRow): Promise<void> {
+  await db.delete(packageVersions).where(eq(packageVersions.id, version.id));
+  await pruneEmptyPackage(db, version.packageId);
+}
+
+export async function deletePackage(db: Database, packageId: number): Promise<void> {
+  await db.delete(packages).where(eq(packages.id, packageId));
+}
+
+/** A version left with no files goes, and then its package if left with no versions (as Gitea). */
+async function pruneEmptyVersion(db: Database, versionId: number): Promise<void> {
+  const version = await db.select().from(packageVersions).where(eq(packageVersions.id, versionId)).get();
+  if (!version) return;
+  await db.run(sql`DELETE FROM package_version WHERE id = ${versionId}
+    AND NOT EXISTS (SELECT 1 FROM package_file f WHERE f.version_id = ${versionId})`);
+  await pruneEmptyPackage(db, version.packageId);
+}
+
+async function pruneEmptyPackage(db: Database, packageId: number): Promise<void> {
+  await db.run(sql`DELETE FROM package WHERE id = ${packageId}
+    AND NOT EXISTS (SELECT 1 FROM package_version v WHERE v.package_id = ${packageId})`);
+}

@@ -1,0 +1,133 @@
+/** Queries for repositories, their virtual members and remote configuration. */
+import { asc, desc, eq, inArray } from "drizzle-orm";
+import { toRepository, type Repository } from "../repositories/model";
+import type { RepositorySettings } from "../repositories/settings";
+import type { Database } from "./client";
+import { remoteConfigs, repositories, virtualMembers } from "./schema";
+
+export type RemoteConfigRow = typeof remoteConfigs.$inferSelect;
+export type NewRemoteConfig = Omit<typeof remoteConfigs.$inferInsert, "repositoryId">;
+
+export interface MemberRef {
+  repository: Repository;
+  priority: number;
+}
+
+export async function findRepository(db: Database, name: string): Promise<Repository | null> {
+  const row = await db.select().from(repositories).where(eq(repositories.name, name)).get();
+  return row ? toRepository(row) : null;
+}
+
+export async function findRepositoriesByName(db: Database, names: readonly string[]): Promise<Repository[]> {
+  if (names.length === 0) return [];
+  const rows = await db.select().from(repositories).where(inArray(repositories.name, [...names]));
+  return rows.map(toRepository);
+}
+
+export async function listRepositories(db: Database): Promise<Repository[]> {
+  const rows = await db.select().from(repositories).orderBy(asc(repositories.name));
+  return rows.map(toRepository);
+}
+
+export interface NewRepository {
+  name: string;
+  format: string;
+  kind: Repository["kind"];
+  visibility: Repository["visibility"];
+  settings: RepositorySettings;
+  remote?: NewRemoteConfig;
+  members?: { memberId: number; priority: number }[];
+}
+
+/** Inserts a repository with its remote config or members; undone if the second step fails. */
+export async function insertRepository(db: Database, input: NewRepository): Promise<Repository> {
+  const now = Date.now();
+  const row = await db
+    .insert(repositories)
+    .values({
+      name: input.name,
+      format: input.format,
+      kind: input.kind,
+      visibility: input.visibility,
+      settings: JSON.stringify(input.settings),
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning()
+    .get();
+  try {
+    if (input.remote) await db.insert(remoteConfigs).values({ ...input.remote, repositoryId: row.id });
+    if (input.members) await replaceMembers(db, row.id, input.members);
+  } catch (error) {
+    await db.delete(repositories).where(eq(repositories.id, row.id));
+    throw error;
+  }
+  return toRepository(row);
+}
+
+export async function updateRepository(
+  db: Database,
+  id: number,
+  changes: { visibility?: Repository["visibility"]; settings?: RepositorySettings },
+): Promise<void> {
+  await db
+    .update(repositories)
+    .set({
+      ...(changes.visibility ? { visibility: changes.visibility } : {}),
+      ...(changes.settings ? { settings: JSON.stringify(changes.settings) } : {}),
+      updatedAt: Date.now(),
+    })
+    .where(eq(repositories.id, id));
+}
+
+export async function deleteRepository(db: Database, id: number): Promise<void> {
+  await db.delete(repositories).where(eq(repositories.id, id));
+}
+
+/** Replaces a virtual repository's members; `position` records the order they were given. */
+export async function replaceMembers(
+  db: Database,
+  virtualId: number,
+  members: readonly { memberId: number; priority: number }[],
+): Promise<void> {
+  const deleteOld = db.delete(virtualMembers).where(eq(virtualMembers.virtualId, virtualId));
+  if (members.length === 0) {
+    await deleteOld;
+    return;
+  }
+  const insertNew = db
+    .insert(virtualMembers)
+    .values(members.map((m, position) => ({ virtualId, memberId: m.memberId, priority: m.priority, position })));
+  await db.batch([deleteOld, insertNew]);
+}
+
+/** Members in resolution order: higher priority first, ties in the order they were added. */
+export async function listMembers(db: Database, virtualId: number): Promise<MemberRef[]> {
+  const rows = await db
+    .select({ repository: repositories, priority: virtualMembers.priority })
+    .from(virtualMembers)
+    .innerJoin(repositories, eq(repositories.id, virtualMembers.memberId))
+    .where(eq(virtualMembers.virtualId, virtualId))
+    .orderBy(desc(virtualMembers.priority), asc(virtualMembers.position));
+  return rows.map((r) => ({ repository: toRepository(r.repository), priority: r.priority }));
+}
+
+/** Virtual repositories that list this repository as a member. */
+export async function listVirtualsContaining(db: Database, memberId: number): Promise<string[]> {
+  const rows = await db
+    .select({ name: repositories.name })
+    .from(virtualMembers)
+    .innerJoin(repositories, eq(repositories.id, virtualMembers.virtualId))
+    .where(eq(virtualMembers.memberId, memberId));
+  return rows.map((r) => r.name);
+}
+
+export async function findRemoteConfig(db: Database, repositoryId: number): Promise<RemoteConfigRow | null> {
+  const row = await db.select().from(remoteConfigs).where(eq(remoteConfigs.repositoryId, repositoryId)).get();
+  return row ?? null;
+}
+
+export async function updateRemoteConfig(db: Database, repositoryId: number, changes: Partial<NewRemoteConfig>): Promise<void> {
+  if (Object.keys(changes).length === 0) return;
+  await db.update(remoteConfigs).set(changes).where(eq(remoteConfigs.repositoryId, repositoryId));
+}

@@ -1,0 +1,33 @@
+/**
+ * The Worker's bindings and per-request variables, and the one Hono factory every
+ * sub-app is built from, so `c.env` and `c.var` are typed the same everywhere.
+ */
+import { createFactory } from "hono/factory";
+import type { Principal } from "./auth/principal";
+import type { KeyedLock } from "./locks/keyed-lock";
+
+export interface Bindings {
+  DB: D1Database;
+  BLOBS: R2Bucket;
+  LOCKS: DurableObjectNamespace<KeyedLock>;
+  /** Bootstrap admin token (a Worker secret; `npm start` writes a local one to .dev.vars). */
+  ADMIN_TOKEN?: string;
+  /** Base64 AES-256 key encrypting upstream credentials (a Worker secret). */
+  CREDENTIALS_KEY?: string;
+  /** Bodies larger than this (or of unknown size) are written to R2 with multipart upload. */
+  MULTIPART_THRESHOLD_BYTES?: string;
+}
+
+export interface Variables {
+  requestId: string;
+  principal: Principal;
+  /** Set by routes that resolve a repository, so the request log can name it. */
+  repositoryName?: string;
+}
+
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: Variables;
+}
+
+export const factory = createFactory<AppEnv>();

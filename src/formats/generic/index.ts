@@ -1,0 +1,10 @@
+/** The generic format: any file by package, version and name. */
+import type { FormatModule } from "../types";
+import { jsonErrorResponse } from "./errors";
+import { genericRoutes } from "./routes";
+
+export const genericFormat: FormatModule = {
+  name: "generic",
+  routes: genericRoutes,
+  errorResponse: jsonErrorResponse,
+};

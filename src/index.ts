@@ -1,0 +1,15 @@
+/** Worker entry: HTTP via the Hono app, cron via the background jobs, and the Durable Object classes. */
+import { buildApp } from "./app";
+import type { Bindings } from "./env";
+import { runScheduledJobs } from "./jobs/scheduled";
+
+export { KeyedLock } from "./locks/keyed-lock";
+
+const app = buildApp();
+
+export default {
+  fetch: app.fetch,
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(runScheduledJobs(env, controller.scheduledTime));
+  },
+} satisfies ExportedHandler<Bindings>;

@@ -1,0 +1,113 @@
+/**
+ * The hosted PackageSource: what clients publish, stored as package → version → file → blob
+ * in D1 with bytes in R2. Format routes call these intent-named operations and never touch
+ * D1 or R2 themselves.
+ */
+import type { Principal } from "../auth/principal";
+import { recordAudit } from "../db/audit";
+import type { Database } from "../db/client";
+import {
+  addFileToExistingVersion,
+  createOrAddFile,
+  createVersionAndAddFile,
+  type FileSpec,
+  type VersionSpec,
+} from "../db/package-writes";
+import {
+  deleteFilesByName,
+  findNewestFile,
+  findPackage,
+  findVersion,
+  incrementDownloads,
+  type BlobRow,
+  type FileWithBlob,
+} from "../db/packages";
+import { notFound } from "../errors";
+import { blobResponse, type BlobResponseOptions } from "../storage/blob-response";
+import type { BlobStore, StoreBlobOptions } from "../storage/blob-store";
+import type { Repository } from "./model";
+
+export interface SourceContext {
+  db: Database;
+  blobs: BlobStore;
+  bucket: R2Bucket;
+  principal: Principal;
+  requestId: string;
+  waitUntil: (promise: Promise<unknown>) => void;
+}
+
+export type CreateRule = "create-version" | "create-or-add" | "add-to-version";
+
+/** A file to add: its coordinates (already normalised by the format) and its stored blob. */
+export interface NewFile {
+  packageName: string;
+  lowerName: string;
+  version: string;
+  lowerVersion: string;
+  metadata?: unknown;
+  file: Omit<FileSpec, "blobId">;
+}
+
+export class HostedSource {
+  constructor(
+    readonly repository: Repository,
+    private readonly ctx: SourceContext,
+  ) {}
+
+  /** Streams an upload into the blob store, applying the repository's size limit. */
+  storeBlob(body: ReadableStream<Uint8Array> | null, options: StoreBlobOptions): Promise<BlobRow> {
+    const maxSize = this.repository.settings.maxFileSize;
+    return this.ctx.blobs.store(body, { ...options, ...(maxSize === undefined ? {} : { maxSize }) });
+  }
+
+  /** Records a stored blob as a file under the given create rule, and audits the upload. */
+  async addFile(rule: CreateRule, input: NewFile, blob: BlobRow): Promise<void> {
+    const version: VersionSpec = {
+      repositoryId: this.repository.id,
+      packageName: input.packageName,
+      lowerName: input.lowerName,
+      version: input.version,
+      lowerVersion: input.lowerVersion,
+      metadata: input.metadata,
+      creatorId: this.ctx.principal.userId,
+    };
+    const file: FileSpec = { ...input.file, blobId: blob.id };
+    const write = { "create-version": createVersionAndAddFile, "create-or-add": createOrAddFile, "add-to-version": addFileToExistingVersion }[rule];
+    await write(this.ctx.db, version, file);
+    await this.audit("file.upload", `${input.packageName}/${input.version}/${input.file.name}`, { size: blob.size, sha256: blob.sha256 });
+  }
+
+  async findFile(lowerName: string, lowerVersion: string, lowerFilename: string): Promise<FileWithBlob | null> {
+    const pkg = await findPackage(this.ctx.db, this.repository.id, lowerName);
+    if (!pkg) return null;
+    const version = await findVersion(this.ctx.db, pkg.id, lowerVersion);
+    if (!version) return null;
+    return findNewestFile(this.ctx.db, version.id, lowerFilename);
+  }
+
+  /** Serves a file's bytes and counts the download (off the response path). */
+  serveFile(request: Request, found: FileWithBlob, options: BlobResponseOptions = {}): Promise<Response> {
+    if (request.method === "GET") this.ctx.waitUntil(incrementDownloads(this.ctx.db, found.file.versionId));
+    return blobResponse(request, this.ctx.bucket, found.blob, { filename: found.file.name, ...options });
+  }
+
+  /** Deletes every stored copy of a file; its blobs are collected later if unreferenced. */
+  async deleteFile(lowerName: string, lowerVersion: string, lowerFilename: string, label: string): Promise<void> {
+    const pkg = await findPackage(this.ctx.db, this.repository.id, lowerName);
+    const version = pkg ? await findVersion(this.ctx.db, pkg.id, lowerVersion) : null;
+    const deleted = version ? await deleteFilesByName(this.ctx.db, version.id, lowerFilename) : 0;
+    if (deleted === 0) throw notFound(`file ${label}`);
+    await this.audit("file.delete", label, { copies: deleted });
+  }
+
+  private audit(action: string, target: string, detail: Record<string, unknown>): Promise<void> {
+    return recordAudit(this.ctx.db, {
+      actor: this.ctx.principal.name,
+      action,
+      repository: this.repository.name,
+      target,
+      detail,
+      requestId: this.ctx.requestId,
+    });
+  }
+}

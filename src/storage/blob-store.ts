@@ -1,0 +1,138 @@
+/**
+ * The R2 blob store. An upload streams to R2 while its four digests are computed; the
+ * finished object is deduplicated by sha256 against `package_blob`. Bodies of known size up
+ * to the multipart threshold go in one streamed `put`; larger or unsized bodies use R2
+ * multipart upload with equal 8 MiB parts, so memory stays flat whatever the file size.
+ * A failed upload leaves no row; an R2 object orphaned by a crash is removed by blob GC.
+ */
+import { eq } from "drizzle-orm";
+import { isUniqueViolation, type Database } from "../db/client";
+import type { BlobRow } from "../db/packages";
+import { packageBlobs } from "../db/schema";
+import { RegistryError } from "../errors";
+import { DigestingStream, type DigestingLimits, type Digests } from "./digesting-stream";
+
+/** R2 requires equal parts of at least 5 MiB (except the last); 8 MiB allows files up to ~80 GB. */
+export const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
+const DEFAULT_MULTIPART_THRESHOLD = 64 * 1024 * 1024;
+
+export const BLOB_KEY_PREFIX = "blobs/";
+
+export interface StoreBlobOptions extends DigestingLimits {
+  /** Hex sha256 the client stated up front; a mismatch is a 400 and stores nothing. */
+  expectedSha256?: string;
+}
+
+export class BlobStore {
+  constructor(
+    private readonly db: Database,
+    private readonly bucket: R2Bucket,
+    private readonly multipartThreshold = DEFAULT_MULTIPART_THRESHOLD,
+  ) {}
+
+  /** Streams a body into R2 and returns its (possibly pre-existing, deduplicated) blob row. */
+  async store(body: ReadableStream<Uint8Array> | null, options: StoreBlobOptions): Promise<BlobRow> {
+    if (!body || options.declaredSize === 0) throw new RegistryError("body_empty", "request body is empty");
+    if (options.maxSize !== undefined && options.declaredSize !== undefined && options.declaredSize > options.maxSize) {
+      throw new RegistryError("too_large", `file exceeds the repository limit of ${options.maxSize} bytes`);
+    }
+    const key = `${BLOB_KEY_PREFIX}${crypto.randomUUID()}`;
+    const digesting = new DigestingStream(options);
+    const hashed = body.pipeThrough(digesting);
+    let digests: Digests;
+    try {
+      const single = options.declaredSize !== undefined && options.declaredSize <= this.multipartThreshold;
+      if (single) await this.putSingle(key, hashed, options.declaredSize ?? 0);
+      else await this.putMultipart(key, hashed);
+      digests = await digesting.digests;
+    } catch (error) {
+      throw digesting.failure ?? interrupted(error);
+    }
+    if (options.expectedSha256 && options.expectedSha256.toLowerCase() !== digests.sha256) {
+      await this.bucket.delete(key);
+      throw new RegistryError("digest_mismatch", `sha256 of the body is ${digests.sha256}, not ${options.expectedSha256}`);
+    }
+    return this.recordBlob(key, digests);
+  }
+
+  async findBySha256(sha256: string): Promise<BlobRow | null> {
+    const row = await this.db.select().from(packageBlobs).where(eq(packageBlobs.sha256, sha256)).get();
+    return row ?? null;
+  }
+
+  private async putSingle(key: string, stream: ReadableStream<Uint8Array>, size: number): Promise<void> {
+    // R2 needs a stream of known length; FixedLengthStream also fails on a short body.
+    const fixed = new FixedLengthStream(size);
+    try {
+      await Promise.all([this.bucket.put(key, fixed.readable), stream.pipeTo(fixed.writable)]);
+    } catch (error) {
+      await this.bucket.delete(key).catch(() => {});
+      throw error;
+    }
+  }
+
+  private async putMultipart(key: string, stream: ReadableStream<Uint8Array>): Promise<void> {
+    const upload = await this.bucket.createMultipartUpload(key);
+    try {
+      const parts: R2UploadedPart[] = [];
+      for await (const part of equalParts(stream, MULTIPART_PART_SIZE)) {
+        parts.push(await upload.uploadPart(parts.length + 1, part));
+      }
+      await upload.complete(parts);
+    } catch (error) {
+      await upload.abort().catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Inserts the blob row, or adopts the existing one with the same sha256 and drops our copy. */
+  private async recordBlob(key: string, digests: Digests): Promise<BlobRow> {
+    const existing = await this.findBySha256(digests.sha256);
+    if (existing) {
+      await this.bucket.delete(key);
+      // Adopted again: take it off GC's list before the file row that references it lands.
+      await this.db.update(packageBlobs).set({ orphanedAt: null }).where(eq(packageBlobs.id, existing.id));
+      return existing;
+    }
+    try {
+      return await this.db
+        .insert(packageBlobs)
+        .values({ ...digests, r2Key: key, createdAt: Date.now() })
+        .returning()
+        .get();
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // A concurrent upload of the same bytes won the insert; use its blob.
+      await this.bucket.delete(key);
+      const winner = await this.findBySha256(digests.sha256);
+      if (!winner) throw error;
+      return winner;
+    }
+  }
+}
+
+function interrupted(cause: unknown): RegistryError {
+  if (cause instanceof RegistryError) return cause;
+  return new RegistryError("bad_request", "upload was interrupted before the body was complete", { cause });
+}
+
+/** Re-chunks a stream into Uint8Arrays of exactly `size` bytes (the last may be shorter). */
+async function* equalParts(stream: ReadableStream<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+  let buffer = new Uint8Array(size);
+  let filled = 0;
+  for await (const chunk of stream) {
+    let offset = 0;
+    while (offset < chunk.byteLength) {
+      const take = Math.min(size - filled, chunk.byteLength - offset);
+      buffer.set(chunk.subarray(offset, offset + take), filled);
+      filled += take;
+      offset += take;
+      if (filled === size) {
+        yield buffer;
+        buffer = new Uint8Array(size);
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) yield buffer.subarray(0, filled);
+}
