@@ -4,17 +4,29 @@
  */
 import { z } from "zod";
 
+const regexPattern = z
+  .string()
+  .max(256)
+  .refine((pattern) => {
+    try {
+      new RegExp(pattern);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "is not a valid regular expression");
+
 /** Gitea's cleanup rules plus GitLab's "keep N duplicate files" (docs/cleanup.md). */
 export const cleanupPolicySchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** Keep the N newest versions of each package (0: no such rule). */
   keepCount: z.int().min(0).default(0),
   /** Versions matching this pattern are always kept. */
-  keepPattern: z.string().max(256).optional(),
+  keepPattern: regexPattern.optional(),
   /** Remove versions older than N days (0: no age rule). */
   removeDays: z.int().min(0).default(0),
   /** Only versions matching this pattern are removed. */
-  removePattern: z.string().max(256).optional(),
+  removePattern: regexPattern.optional(),
   /** Patterns match "package/version" instead of the version alone. */
   matchFullName: z.boolean().default(false),
   /** Keep the N newest uploads of the same file in a version (GitLab duplicates); 0: keep all. */
