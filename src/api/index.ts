@@ -11,6 +11,7 @@ import { auditRoutes } from "./audit";
 import { requireAdmin } from "./guards";
 import { declareRoute, openApiDocument } from "./openapi";
 import { packageRoutes } from "./packages";
+import { remoteCacheRoutes } from "./remote-cache";
 import { repositoryRoutes } from "./repositories";
 import { tokenRoutes } from "./tokens";
 import { userRoutes } from "./users";
@@ -19,6 +20,7 @@ export const apiRoutes = new Hono<AppEnv>();
 
 apiRoutes.route("/repositories", repositoryRoutes);
 apiRoutes.route("/repositories", packageRoutes);
+apiRoutes.route("/repositories", remoteCacheRoutes);
 apiRoutes.route("/tokens", tokenRoutes);
 apiRoutes.route("/users", userRoutes);
 apiRoutes.route("/audit", auditRoutes);

@@ -42,7 +42,34 @@ export const remoteConfigs = sqliteTable("remote_config", {
   artifactTtlSeconds: integer("artifact_ttl_s").notNull().default(0),
   negativeTtlSeconds: integer("negative_ttl_s").notNull().default(60),
   timeoutMs: integer("timeout_ms").notNull().default(30000),
+  /** Circuit breaker: consecutive upstream failures, and until when the upstream is assumed offline. */
+  failureCount: integer("failure_count").notNull().default(0),
+  offlineUntil: integer("offline_until"),
 });
+
+/**
+ * One cached upstream response of a remote repository, by path. `status` ok holds a blob;
+ * `missing` is a negative entry (404/410) kept for the negative validity period.
+ */
+export const cacheEntries = sqliteTable(
+  "cache_entry",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    repositoryId: integer("repository_id").notNull().references(() => repositories.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    kind: text("kind", { enum: ["metadata", "artifact"] }).notNull(),
+    status: text("status", { enum: ["ok", "missing"] }).notNull(),
+    blobId: integer("blob_id").references(() => packageBlobs.id),
+    contentType: text("content_type"),
+    etag: text("etag"),
+    lastModified: text("last_modified"),
+    fetchedAt: integer("fetched_at").notNull(),
+    checkedAt: integer("checked_at").notNull(),
+    hits: integer("hits").notNull().default(0),
+    lastHitAt: integer("last_hit_at"),
+  },
+  (t) => [uniqueIndex("cache_entry_repo_key").on(t.repositoryId, t.key), index("cache_entry_blob").on(t.blobId)],
+);
 
 export const packages = sqliteTable(
   "package",

@@ -5,6 +5,35 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../env";
 import type { RegistryError } from "../errors";
+import type { HostedSource } from "../repositories/hosted-source";
+
+export type PathClass = "metadata" | "artifact";
+export type ChecksumAlgorithm = "md5" | "sha1" | "sha256" | "sha512";
+
+/** One member's copy of a metadata document, in member priority order. */
+export interface MemberDocument {
+  member: string;
+  body: Uint8Array;
+}
+
+/**
+ * What the remote/virtual engine (src/virtual) needs from a format. Paths are relative to
+ * the repository root and still percent-encoded, exactly as they go upstream.
+ */
+export interface ProxySpec {
+  /** Metadata is revalidated after its validity period; artifacts are immutable by default. Null: not a valid path. */
+  classifyPath(path: string): PathClass | null;
+  /** The package a path belongs to (normalised as hosted package names are), for shielding. */
+  packageKey(path: string): string | null;
+  /** Serves a path from a hosted repository, or null when it has no such file. */
+  readHosted(source: HostedSource, path: string, request: Request): Promise<Response | null>;
+  /** Combines members' copies of a metadata document (virtual repositories); default: first member wins. */
+  mergeMetadata?(path: string, documents: readonly MemberDocument[]): Uint8Array | null;
+  /** For checksum sidecars of merged documents: the document path and algorithm, else null. */
+  checksumOf?(path: string): { base: string; algorithm: ChecksumAlgorithm } | null;
+  /** Content-Type of merged metadata documents. */
+  metadataContentType?: string;
+}
 
 export interface FormatModule {
   /** URL segment and `repository.format` value, e.g. "generic". */
@@ -15,4 +44,6 @@ export interface FormatModule {
   errorResponse(error: RegistryError, requestId: string): Response;
   /** Clients that only send credentials after a 401 (Maven) set this. */
   readonly challengeAnonymousReads?: boolean;
+  /** Remote and virtual repositories of this format. */
+  readonly proxy?: ProxySpec;
 }

@@ -1,5 +1,5 @@
 /**
- * Orphan blob collection. A blob no file references is first marked (`orphaned_at`); one
+ * Orphan blob collection. A blob no file or cache entry references is first marked (`orphaned_at`); one
  * still unreferenced 24 h later is deleted from D1 and R2. R2 objects under `blobs/` with no
  * row at all (an upload cut off between R2 and D1) are deleted once 24 h old. Each run is
  * bounded so it fits one cron invocation; leftovers go in the next run.
@@ -19,13 +19,17 @@ export interface BlobGcResult {
   strayObjectsDeleted: number;
 }
 
+/** No hosted file and no remote cache entry points at the blob. */
+const unreferenced = sql`NOT EXISTS (SELECT 1 FROM package_file f WHERE f.blob_id = package_blob.id)
+  AND NOT EXISTS (SELECT 1 FROM cache_entry c WHERE c.blob_id = package_blob.id)`;
+
 export async function runBlobGc(db: Database, bucket: R2Bucket, now: number): Promise<BlobGcResult> {
   const marked = await db.run(sql`UPDATE package_blob SET orphaned_at = ${now}
-    WHERE orphaned_at IS NULL AND NOT EXISTS (SELECT 1 FROM package_file f WHERE f.blob_id = package_blob.id)`);
+    WHERE orphaned_at IS NULL AND ${unreferenced}`);
   // Deleting the row first (still unreferenced) means a concurrent upload can no longer adopt it.
   const swept = await db.all<{ r2_key: string }>(sql`DELETE FROM package_blob
     WHERE id IN (SELECT id FROM package_blob WHERE orphaned_at IS NOT NULL AND orphaned_at <= ${now - ORPHAN_GRACE_MS} LIMIT ${SWEEP_BATCH})
-      AND NOT EXISTS (SELECT 1 FROM package_file f WHERE f.blob_id = package_blob.id)
+      AND ${unreferenced}
     RETURNING r2_key`);
   if (swept.length) await bucket.delete(swept.map((r) => r.r2_key));
   const stray = await deleteStrayObjects(db, bucket, now);

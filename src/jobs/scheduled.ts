@@ -1,4 +1,9 @@
-/** The cron entry: cleanup policies of every repository, then orphan blob GC, each under a lock. */
+/**
+ * The cron entry: remote cache entries not requested for `cacheRetentionDays`, cleanup
+ * policies of every repository (each under a lock), then orphan blob GC.
+ */
+import { recordAudit } from "../db/audit";
+import { deleteUnusedEntries } from "../db/cache-entries";
 import { openDatabase } from "../db/client";
 import { listRepositories } from "../db/repositories";
 import type { Bindings } from "../env";
@@ -10,7 +15,15 @@ const LOCK_TTL_MS = 10 * 60 * 1000;
 
 export async function runScheduledJobs(env: Bindings, now: number): Promise<void> {
   const db = openDatabase(env.DB);
-  for (const repository of await listRepositories(db)) {
+  const repositories = await listRepositories(db);
+  for (const repository of repositories) {
+    const retention = repository.settings.cacheRetentionDays;
+    if (repository.kind === "remote" && retention) {
+      const removed = await deleteUnusedEntries(db, repository.id, now - retention * 86_400_000);
+      if (removed) await recordAudit(db, { actor: "cache-retention", action: "cache.expire", repository: repository.name, detail: { removed } });
+    }
+  }
+  for (const repository of repositories) {
     if (!repository.settings.cleanup?.enabled) continue;
     try {
       await withLock(env.LOCKS, `cleanup:${repository.name}`, LOCK_TTL_MS, () => runCleanup(db, repository, now));

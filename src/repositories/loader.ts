@@ -40,12 +40,17 @@ export async function loadRepository(
   return { repository, context };
 }
 
-/** The hosted source of a repository; remote and virtual kinds cannot be written directly. */
+/**
+ * The hosted source a request writes to (or reads hosted-only data from). A virtual
+ * repository writes go to its deploy member; a remote repository takes no writes (405).
+ */
 export async function loadHostedSource(c: Context<AppEnv>, format: string, access: Access): Promise<HostedSource> {
   const { repository, context } = await loadRepository(c, format, access);
-  if (repository.kind !== "hosted") {
-    if (access === "write") throw new RegistryError("method_not_allowed", `${repository.kind} repository ${repository.name} does not accept uploads`);
-    throw new RegistryError("not_found", `${repository.kind} repositories of format ${format} are not served yet`);
+  if (repository.kind === "hosted") return new HostedSource(repository, context);
+  if (access === "write" && repository.kind === "virtual" && repository.settings.deployMember) {
+    const target = await findRepository(context.db, repository.settings.deployMember);
+    if (target?.kind === "hosted" && target.format === format) return new HostedSource(target, context);
   }
-  return new HostedSource(repository, context);
+  if (access === "write") throw new RegistryError("method_not_allowed", `${repository.kind} repository ${repository.name} does not accept uploads`);
+  throw new RegistryError("not_found", `${repository.kind} repository ${repository.name} has no hosted files`);
 }

@@ -1,10 +1,12 @@
 /** The generic format: any file by package, version and name. */
 import type { FormatModule } from "../types";
 import { jsonErrorResponse } from "./errors";
+import { genericProxy } from "./proxy";
 import { genericRoutes } from "./routes";
 
 export const genericFormat: FormatModule = {
   name: "generic",
   routes: genericRoutes,
   errorResponse: jsonErrorResponse,
+  proxy: genericProxy,
 };

@@ -1,7 +1,7 @@
 /**
  * Generic packages at `/generic/{repo}/{package}/{version}/{filename}` (GitLab's and
  * Gitea's generic registry): PUT uploads the raw body (`curl --upload-file`), GET/HEAD
- * download (ranges included), DELETE removes the file. Uses "create or add file to existing
+ * download (ranges included) from hosted, remote or virtual repositories, DELETE removes the file. Uses "create or add file to existing
  * version"; the repository's duplicate policy decides whether re-uploading a file is a 409
  * (`reject`, Gitea) or kept as a newer copy that downloads then serve (`keep`, GitLab).
  */
@@ -9,7 +9,9 @@ import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import { RegistryError } from "../../errors";
 import { loadHostedSource } from "../../repositories/loader";
+import { serveRead } from "../../virtual/serve";
 import { parseGenericPath, type GenericCoordinates } from "./names";
+import { genericProxy } from "./proxy";
 
 export const genericRoutes = new Hono<AppEnv>();
 
@@ -84,13 +86,8 @@ genericRoutes.put("/*", async (c) => {
 
 genericRoutes.get("/*", async (c) => {
   const coords = coordinates(c);
-  const source = await loadHostedSource(c, "generic", "read");
-  const keys = lower(coords);
-  const found = await source.findFile(keys.name, keys.version, keys.filename);
-  if (!found) throw new RegistryError("not_found", `${coords.packageName}/${coords.version}/${coords.filename} not found`);
-  return source.serveFile(c.req.raw, found, {
-    headers: { "X-Checksum-Sha256": found.blob.sha256, "X-Checksum-Sha1": found.blob.sha1, "X-Checksum-Md5": found.blob.md5 },
-  });
+  const path = [coords.packageName, coords.version, coords.filename].map(encodeURIComponent).join("/");
+  return serveRead(c, { name: "generic", proxy: genericProxy }, path, `${coords.packageName}/${coords.version}/${coords.filename} not found`);
 });
 
 genericRoutes.delete("/*", async (c) => {
