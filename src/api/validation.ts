@@ -5,7 +5,10 @@ import type { AppEnv } from "../env";
 import { RegistryError } from "../errors";
 
 function fieldOf(issue: z.core.$ZodIssue): string {
-  return issue.path.length ? issue.path.map(String).join(".") : "(body)";
+  const path = issue.path.map(String);
+  // An unknown key is reported on its object; name the key itself so clients can point at it.
+  if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) path.push(issue.keys[0]);
+  return path.length ? path.join(".") : "(body)";
 }
 
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

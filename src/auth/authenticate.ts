@@ -68,11 +68,14 @@ export async function authenticate(headers: Headers, context: AuthContext): Prom
     if (token.expiresAt !== null && token.expiresAt <= Date.now()) throw new RegistryError("unauthorized", "token has expired");
     if (found.ownerDisabled) throw new RegistryError("unauthorized", "user is disabled");
     context.waitUntil(touchToken(context.db, token.id));
+    const granted = expandScopes(JSON.parse(token.scopes) as Scope[]);
+    // A user's token never exceeds its owner: admin lapses once the owner is no longer an admin.
+    if (token.userId !== null && !found.ownerIsAdmin) granted.delete("admin");
     return {
       kind: "token",
       userId: token.userId,
       name: found.ownerName ?? "admin",
-      scopes: expandScopes(JSON.parse(token.scopes) as Scope[]),
+      scopes: granted,
       repositories: token.repositories ? (JSON.parse(token.repositories) as string[]) : null,
       tokenId: token.id,
     };
