@@ -1,5 +1,5 @@
 /** Reads and deletes over package → version → file → blob for one repository. */
-import { and, asc, desc, eq, inArray, like, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, like, lt, sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { packageBlobs, packageFiles, packageVersions, packages } from "./schema";
 
@@ -135,4 +135,26 @@ async function pruneEmptyVersion(db: Database, versionId: number): Promise<void>
 async function pruneEmptyPackage(db: Database, packageId: number): Promise<void> {
   await db.run(sql`DELETE FROM package WHERE id = ${packageId}
     AND NOT EXISTS (SELECT 1 FROM package_version v WHERE v.package_id = ${packageId})`);
+}
+
+/** Versions of one package, each with the time of its newest file (Maven's `lastUpdated`). */
+export async function listVersionsWithLastUpload(db: Database, packageId: number): Promise<(VersionRow & { lastUploadAt: number })[]> {
+  const rows = await db
+    .select({
+      version: packageVersions,
+      lastUploadAt: sql<number | null>`(SELECT max(f.created_at) FROM package_file f WHERE f.version_id = "package_version"."id")`,
+    })
+    .from(packageVersions)
+    .where(eq(packageVersions.packageId, packageId))
+    .orderBy(asc(packageVersions.id));
+  return rows.map((r) => ({ ...r.version, lastUploadAt: r.lastUploadAt ?? r.version.createdAt }));
+}
+
+/** Deletes the copies of a file that are older than `keepFileId` (a redeploy replacing them). */
+export async function deleteOlderCopies(db: Database, versionId: number, lowerName: string, keepFileId: number): Promise<number> {
+  const deleted = await db
+    .delete(packageFiles)
+    .where(and(eq(packageFiles.versionId, versionId), eq(packageFiles.lowerName, lowerName), lt(packageFiles.id, keepFileId)))
+    .returning({ id: packageFiles.id });
+  return deleted.length;
 }

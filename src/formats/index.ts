@@ -1,8 +1,9 @@
 /** The format registry: adding a format is its folder plus one line here. */
 import { genericFormat } from "./generic";
+import { mavenFormat } from "./maven";
 import type { FormatModule } from "./types";
 
-export const formats: readonly FormatModule[] = [genericFormat];
+export const formats: readonly FormatModule[] = [genericFormat, mavenFormat];
 
 /** Every format name the management API accepts for repositories, served or not yet. */
 export const knownFormats = [

@@ -15,12 +15,17 @@ import {
 } from "../db/package-writes";
 import {
   deleteFilesByName,
+  deleteOlderCopies,
   findNewestFile,
   findPackage,
   findVersion,
   incrementDownloads,
+  listFiles,
+  listVersionsWithLastUpload,
   type BlobRow,
   type FileWithBlob,
+  type PackageRow,
+  type VersionRow,
 } from "../db/packages";
 import { notFound } from "../errors";
 import { blobResponse, type BlobResponseOptions } from "../storage/blob-response";
@@ -62,19 +67,39 @@ export class HostedSource {
 
   /** Records a stored blob as a file under the given create rule, and audits the upload. */
   async addFile(rule: CreateRule, input: NewFile, blob: BlobRow): Promise<void> {
-    const version: VersionSpec = {
-      repositoryId: this.repository.id,
-      packageName: input.packageName,
-      lowerName: input.lowerName,
-      version: input.version,
-      lowerVersion: input.lowerVersion,
-      metadata: input.metadata,
-      creatorId: this.ctx.principal.userId,
-    };
+    const version = this.versionSpec(input);
     const file: FileSpec = { ...input.file, blobId: blob.id };
     const write = { "create-version": createVersionAndAddFile, "create-or-add": createOrAddFile, "add-to-version": addFileToExistingVersion }[rule];
     await write(this.ctx.db, version, file);
     await this.audit("file.upload", `${input.packageName}/${input.version}/${input.file.name}`, { size: blob.size, sha256: blob.sha256 });
+  }
+
+  /**
+   * Adds a file that replaces any earlier copy of the same name in its version (Maven
+   * SNAPSHOT or allowed release redeploy). The new copy lands first, under its own composite
+   * key, and only then are older copies deleted, so a concurrent download never sees a gap;
+   * of two racing redeploys the later insert wins.
+   */
+  async replaceFile(input: NewFile, blob: BlobRow): Promise<void> {
+    const version = this.versionSpec(input);
+    const created = await createOrAddFile(this.ctx.db, version, { ...input.file, compositeKey: crypto.randomUUID(), blobId: blob.id });
+    const replaced = await deleteOlderCopies(this.ctx.db, created.versionId, input.file.lowerName, created.fileId);
+    await this.audit("file.upload", `${input.packageName}/${input.version}/${input.file.name}`, { size: blob.size, sha256: blob.sha256, replaced });
+  }
+
+  /** A package and its versions, each with the time of its newest file; null when unknown. */
+  async listPackageVersions(lowerName: string): Promise<{ pkg: PackageRow; versions: (VersionRow & { lastUploadAt: number })[] } | null> {
+    const pkg = await findPackage(this.ctx.db, this.repository.id, lowerName);
+    if (!pkg) return null;
+    return { pkg, versions: await listVersionsWithLastUpload(this.ctx.db, pkg.id) };
+  }
+
+  /** Every file of a version with its blob, newest first; null when the version is unknown. */
+  async listVersionFiles(lowerName: string, lowerVersion: string): Promise<{ pkg: PackageRow; files: FileWithBlob[] } | null> {
+    const pkg = await findPackage(this.ctx.db, this.repository.id, lowerName);
+    const version = pkg ? await findVersion(this.ctx.db, pkg.id, lowerVersion) : null;
+    if (!pkg || !version) return null;
+    return { pkg, files: await listFiles(this.ctx.db, version.id) };
   }
 
   async findFile(lowerName: string, lowerVersion: string, lowerFilename: string): Promise<FileWithBlob | null> {
@@ -98,6 +123,18 @@ export class HostedSource {
     const deleted = version ? await deleteFilesByName(this.ctx.db, version.id, lowerFilename) : 0;
     if (deleted === 0) throw notFound(`file ${label}`);
     await this.audit("file.delete", label, { copies: deleted });
+  }
+
+  private versionSpec(input: NewFile): VersionSpec {
+    return {
+      repositoryId: this.repository.id,
+      packageName: input.packageName,
+      lowerName: input.lowerName,
+      version: input.version,
+      lowerVersion: input.lowerVersion,
+      metadata: input.metadata,
+      creatorId: this.ctx.principal.userId,
+    };
   }
 
   private audit(action: string, target: string, detail: Record<string, unknown>): Promise<void> {
