@@ -3,7 +3,7 @@
 // and client-uploaded metadata that is accepted but never overrides the computed document.
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseMavenMetadata, type ParsedMavenMetadata } from "../../src/formats/maven/metadata";
+import { formatMavenTimestamp, parseMavenMetadata, type ParsedMavenMetadata } from "../../src/formats/maven/metadata";
 import { call, createRepository } from "../helpers/client";
 
 const base = "/maven/meta/com/acme/widget";
@@ -55,7 +55,11 @@ describe("maven artifact-level metadata", () => {
     expect(doc.versioning?.versions).toEqual(["1.0-beta-1", "1.0", "1.9", "1.10", "2.0-SNAPSHOT"]);
     expect(doc.versioning?.latest).toBe("2.0-SNAPSHOT");
     expect(doc.versioning?.release).toBe("1.10");
-    expect(doc.versioning?.lastUpdated).toMatch(/^\d{14}$/);
+    // lastUpdated is the newest file of any version (not the newest version row).
+    const newest = await env.DB.prepare(
+      "SELECT max(f.created_at) AS at FROM package_file f JOIN package_version v ON v.id = f.version_id JOIN package p ON p.id = v.package_id WHERE p.lower_name = 'com.acme:widget'",
+    ).first<{ at: number }>();
+    expect(doc.versioning?.lastUpdated).toBe(formatMavenTimestamp(newest?.at ?? 0));
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
   });
 
