@@ -37,7 +37,7 @@ export async function listPackages(
   options: { query?: string; limit: number; offset: number },
 ): Promise<(PackageRow & { versionCount: number })[]> {
   const filter = options.query
-    ? and(eq(packages.repositoryId, repositoryId), like(packages.lowerName, `%${escapeLike(options.query.toLowerCase())}%`))
+    ? and(eq(packages.repositoryId, repositoryId), sql`${packages.lowerName} LIKE ${`%${escapeLike(options.query.toLowerCase())}%`} ESCAPE '\\'`)
     : eq(packages.repositoryId, repositoryId);
   return db
     .select({
@@ -46,7 +46,7 @@ export async function listPackages(
       name: packages.name,
       lowerName: packages.lowerName,
       createdAt: packages.createdAt,
-      versionCount: sql<number>`(SELECT count(*) FROM package_version v WHERE v.package_id = ${packages.id})`,
+      versionCount: sql<number>`(SELECT count(*) FROM package_version v WHERE v.package_id = "package"."id")`,
     })
     .from(packages)
     .where(filter)
