@@ -8,6 +8,11 @@
  * `wrangler dev` is started in its own process group; `stop()` signals the whole group so
  * no workerd child is left behind.
  *
+ * By default the Worker is bundled once (`wrangler deploy --dry-run --outdir`, the deploy
+ * bundler) and served with `wrangler dev <bundle> --no-bundle` with config watching off, so
+ * edits to src/ or wrangler.toml during a run cannot reload workerd mid-test. Set
+ * E2E_WORKER_SOURCE=src to run `wrangler dev` straight from src/ (live reload) instead.
+ *
  * Only erasable TypeScript (no enums, no parameter properties) and node built-ins, so plain
  * Node 24 can import this file too (bench/generic/run.mjs does).
  */
@@ -28,12 +33,12 @@ export function isCI(): boolean {
   return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
 }
 
-export interface Registry {
+/** A running `wrangler dev` of any Worker. */
+export interface WranglerDev {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
   baseUrl: string;
   port: number;
-  adminToken: string;
-  /** The temp directory holding D1/R2/DO state, the env file and wrangler's log. */
+  /** The temp directory holding D1/R2/DO state, the env file and wrangler's logs. */
   stateDir: string;
   /** Pid of the `wrangler dev` process (also the id of its process group). */
   pid: number;
@@ -43,6 +48,11 @@ export interface Registry {
   stop(): Promise<void>;
 }
 
+/** The registry under `wrangler dev`, with the admin token it was started with. */
+export interface Registry extends WranglerDev {
+  adminToken: string;
+}
+
 export interface StartOptions {
   /** How long to wait for `GET /healthz` to answer 200; default 90 s. */
   readyTimeoutMs?: number;
@@ -50,6 +60,8 @@ export interface StartOptions {
   vars?: Record<string, string>;
   /** Prefix of the temp state directory. */
   label?: string;
+  /** `bundle` (default; env E2E_WORKER_SOURCE overrides): a frozen bundle; `src`: live src/. */
+  source?: "bundle" | "src";
 }
 
 /** Asks the kernel for a free loopback TCP port. */
@@ -103,61 +115,111 @@ export async function startRegistry(options: StartOptions = {}): Promise<Registr
   const persistTo = join(stateDir, "state");
   await mkdir(persistTo);
   const adminToken = `er_e2e_${randomBytes(24).toString("hex")}`;
-  const vars: Record<string, string> = {
-    ADMIN_TOKEN: adminToken,
-    CREDENTIALS_KEY: randomBytes(32).toString("base64"),
-    ...options.vars,
-  };
-  const envFile = join(stateDir, "worker.env");
-  await writeFile(envFile, Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(v)}\n`).join(""), { mode: 0o600 });
-
   const env = wranglerEnv(stateDir);
-  const migrate = spawnSync(nodeBinary(), [wranglerEntry(), "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], {
-    cwd: repoRoot,
-    env,
-    encoding: "utf8",
-    timeout: 120_000,
-  });
-  if (migrate.status !== 0) {
-    await rm(stateDir, { recursive: true, force: true });
-    throw new Error(`wrangler d1 migrations apply failed (${migrate.status ?? migrate.signal}):\n${migrate.stdout}\n${migrate.stderr}`);
-  }
-
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    try {
-      return await launch({ stateDir, persistTo, envFile, env, port, adminToken, readyTimeoutMs: options.readyTimeoutMs ?? 90_000 });
-    } catch (error) {
-      lastError = error;
-      // Only a lost port race is worth retrying; anything else fails now.
-      if (!(error instanceof EarlyExit) || !/EADDRINUSE|address already in use/i.test(error.message)) break;
+  const wrangler = (args: string[], what: string): void => {
+    const run = spawnSync(nodeBinary(), [wranglerEntry(), ...args], { cwd: repoRoot, env, encoding: "utf8", timeout: 120_000 });
+    if (run.status !== 0) throw new Error(`${what} failed (${run.status ?? run.signal}):\n${run.stdout}\n${run.stderr}`);
+  };
+  const scriptArgs: string[] = [];
+  try {
+    wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], "wrangler d1 migrations apply");
+    const source = options.source ?? (process.env["E2E_WORKER_SOURCE"] === "src" ? "src" : "bundle");
+    if (source === "bundle") {
+      const outdir = join(stateDir, "bundle");
+      wrangler(["deploy", "--dry-run", "--outdir", outdir], "wrangler deploy --dry-run (bundling the Worker)");
+      const entry = join(outdir, "index.js");
+      if (!existsSync(entry)) throw new Error(`bundling wrote no ${entry}`);
+      scriptArgs.push(entry, "--config", join(repoRoot, "wrangler.toml"), "--no-bundle");
     }
+  } catch (error) {
+    await rm(stateDir, { recursive: true, force: true });
+    throw error;
   }
-  if (process.env["E2E_KEEP_STATE"] !== "1") await rm(stateDir, { recursive: true, force: true });
-  throw lastError;
+  const dev = await startWranglerDev({
+    stateDir,
+    persistTo,
+    args: scriptArgs,
+    vars: { ADMIN_TOKEN: adminToken, CREDENTIALS_KEY: randomBytes(32).toString("base64"), ...options.vars },
+    watch: scriptArgs.length === 0,
+    ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
+    isReady: (status, body) => status === 200 && /"status"\s*:\s*"ok"/.test(body),
+  });
+  return { ...dev, adminToken };
+}
+
+export interface WranglerDevOptions {
+  /** A fresh directory this call takes over: removed on stop() or when starting fails. */
+  stateDir: string;
+  /** Where local D1/R2/DO state lives (default `${stateDir}/state`). */
+  persistTo?: string;
+  /** Arguments right after `wrangler dev` (script, --config, --no-bundle, …). */
+  args?: string[];
+  /** Worker vars and secrets, written to an env file (so `.dev.vars` is never read). */
+  vars?: Record<string, string>;
+  /** false: no config watching (the script is a frozen bundle anyway). Default true. */
+  watch?: boolean;
+  /** Default 90 s. */
+  readyTimeoutMs?: number;
+  /** Path polled until ready (default /healthz). */
+  readyPath?: string;
+  /** Whether the answer to readyPath means ready (default: status 200). */
+  isReady?: (status: number, body: string) => boolean;
+}
+
+/** Starts `wrangler dev` on a free loopback port in its own process group and waits until ready. */
+export async function startWranglerDev(options: WranglerDevOptions): Promise<WranglerDev> {
+  const { stateDir } = options;
+  const persistTo = options.persistTo ?? join(stateDir, "state");
+  try {
+    await mkdir(persistTo, { recursive: true });
+    const envFile = join(stateDir, "worker.env");
+    await writeFile(envFile, Object.entries(options.vars ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}\n`).join(""), { mode: 0o600 });
+    const env = wranglerEnv(stateDir);
+    if (options.watch === false) env["WRANGLER_CI_DISABLE_CONFIG_WATCHING"] = "true";
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const port = await freePort();
+      try {
+        return await launch({
+          stateDir,
+          env,
+          port,
+          args: [...(options.args ?? []), "--persist-to", persistTo, "--env-file", envFile],
+          readyTimeoutMs: options.readyTimeoutMs ?? 90_000,
+          readyPath: options.readyPath ?? "/healthz",
+          isReady: options.isReady ?? ((status) => status === 200),
+        });
+      } catch (error) {
+        lastError = error;
+        // Only a lost port race is worth retrying; anything else fails now.
+        if (!(error instanceof EarlyExit) || !/EADDRINUSE|address already in use/i.test(error.message)) break;
+      }
+    }
+    throw lastError;
+  } catch (error) {
+    if (process.env["E2E_KEEP_STATE"] !== "1") await rm(stateDir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 class EarlyExit extends Error {}
 
 interface LaunchInput {
   stateDir: string;
-  persistTo: string;
-  envFile: string;
   env: NodeJS.ProcessEnv;
   port: number;
-  adminToken: string;
+  args: string[];
   readyTimeoutMs: number;
+  readyPath: string;
+  isReady: (status: number, body: string) => boolean;
 }
 
-async function launch(input: LaunchInput): Promise<Registry> {
-  const { stateDir, persistTo, envFile, env, port, adminToken, readyTimeoutMs } = input;
+async function launch(input: LaunchInput): Promise<WranglerDev> {
+  const { stateDir, env, port, readyTimeoutMs } = input;
   const args = [
-    wranglerEntry(), "dev",
+    wranglerEntry(), "dev", ...input.args,
     "--ip", "127.0.0.1",
     "--port", String(port),
-    "--persist-to", persistTo,
-    "--env-file", envFile,
     "--show-interactive-dev-session=false",
     "--log-level", "info",
   ];
@@ -216,19 +278,18 @@ async function launch(input: LaunchInput): Promise<Registry> {
       throw new EarlyExit(`wrangler dev exited (${code ?? signal}) before it was ready:\n${log}`);
     }
     try {
-      const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
-      const body = await res.text();
-      if (res.status === 200 && JSON.parse(body).status === "ok") break;
+      const res = await fetch(`${baseUrl}${input.readyPath}`, { signal: AbortSignal.timeout(5_000) });
+      if (input.isReady(res.status, await res.text())) break;
     } catch {
       /* not listening yet */
     }
     if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`wrangler dev did not answer /healthz within ${readyTimeoutMs} ms:\n${log}`);
+      await stop().catch(() => {});
+      throw new Error(`wrangler dev did not answer ${input.readyPath} within ${readyTimeoutMs} ms:\n${log}`);
     }
     await sleep(250);
   }
-  return { baseUrl, port, adminToken, stateDir, pid, logs: () => log, stop };
+  return { baseUrl, port, stateDir, pid, logs: () => log, stop };
 }
 
 /** Last-resort cleanup if the test process exits without calling stop(). */
