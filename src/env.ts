@@ -22,6 +22,7 @@ export interface Bindings {
 
 export interface Variables {
   requestId: string;
+  requestStartedAt: number;
   principal: Principal;
   /** Set by routes that resolve a repository, so the request log can name it. */
   repositoryName?: string;

@@ -12,6 +12,7 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     const incoming = c.req.header("X-Request-Id");
     const requestId = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : (c.req.header("cf-ray") ?? crypto.randomUUID());
     c.set("requestId", requestId);
+    c.set("requestStartedAt", started);
     await next();
     c.res.headers.set("X-Request-Id", requestId);
     const length = c.res.headers.get("Content-Length");

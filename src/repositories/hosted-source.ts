@@ -38,6 +38,8 @@ export interface SourceContext {
   bucket: R2Bucket;
   principal: Principal;
   requestId: string;
+  /** When the request arrived (ms); coalesced fills use it to tell concurrent callers from later ones. */
+  requestStartedAt: number;
   waitUntil: (promise: Promise<unknown>) => void;
 }
 

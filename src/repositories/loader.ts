@@ -21,6 +21,7 @@ export function sourceContext(c: Context<AppEnv>): SourceContext {
     bucket: c.env.BLOBS,
     principal: c.var.principal,
     requestId: c.var.requestId,
+    requestStartedAt: c.var.requestStartedAt,
     waitUntil: (promise) => c.executionCtx.waitUntil(promise.catch((error: unknown) => console.error(error))),
   };
 }

@@ -21,6 +21,8 @@ export interface FillRequest {
   key: string;
   kind: "metadata" | "artifact";
   accept?: string;
+  /** When the client's request arrived; a fill that failed after this moment answers it too. */
+  requestedAt: number;
 }
 
 export type FillResult =
@@ -34,13 +36,23 @@ export function fillObjectName(repositoryId: number, key: string): string {
 
 export class CacheFill extends DurableObject<Bindings> {
   private inflight: Promise<FillResult> | null = null;
+  private lastFailure: { completedAt: number; result: FillResult } | null = null;
 
-  /** Joins the fill in progress, or starts one. */
+  /**
+   * Joins the fill in progress, or starts one. A request that was already under way when
+   * the previous fill failed gets that failure too, rather than retrying the upstream.
+   */
   async fill(request: FillRequest): Promise<FillResult> {
+    if (!this.inflight && this.lastFailure && request.requestedAt < this.lastFailure.completedAt) return this.lastFailure.result;
     if (!this.inflight) {
-      this.inflight = this.runFill(request).finally(() => {
-        this.inflight = null;
-      });
+      this.inflight = this.runFill(request)
+        .then((result) => {
+          this.lastFailure = result.outcome === "unavailable" ? { completedAt: Date.now(), result } : null;
+          return result;
+        })
+        .finally(() => {
+          this.inflight = null;
+        });
     }
     return this.inflight;
   }

@@ -49,7 +49,7 @@ export class RemoteSource {
 
     const fills = this.env.FILLS;
     const stub = fills.get(fills.idFromName(fillObjectName(this.repository.id, key)));
-    const result = await stub.fill({ repositoryId: this.repository.id, key, kind, ...(accept ? { accept } : {}) });
+    const result = await stub.fill({ repositoryId: this.repository.id, key, kind, requestedAt: this.ctx.requestStartedAt, ...(accept ? { accept } : {}) });
     switch (result.outcome) {
       case "missing":
         return null;
