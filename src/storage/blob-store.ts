@@ -1,8 +1,9 @@
 /**
  * The R2 blob store. An upload streams to R2 while its four digests are computed; the
  * finished object is deduplicated by sha256 against `package_blob`. Bodies of known size up
- * to the multipart threshold go in one streamed `put`; larger or unsized bodies use R2
- * multipart upload with equal 8 MiB parts, so memory stays flat whatever the file size.
+ * to the multipart threshold (4 GiB) go in one streamed `put` through a FixedLengthStream;
+ * larger or unsized bodies use R2 multipart upload with equal 8 MiB parts, holding one part
+ * in memory at a time, so memory stays bounded whatever the file size.
  * A failed upload leaves no row; an R2 object orphaned by a crash is removed by blob GC.
  */
 import { eq } from "drizzle-orm";
@@ -14,7 +15,8 @@ import { DigestingStream, type DigestingLimits, type Digests } from "./digesting
 
 /** R2 requires equal parts of at least 5 MiB (except the last); 8 MiB allows files up to ~80 GB. */
 export const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
-const DEFAULT_MULTIPART_THRESHOLD = 64 * 1024 * 1024;
+/** R2 accepts a single put up to 5 GiB; above 4 GiB (or with no known length) use multipart. */
+const DEFAULT_MULTIPART_THRESHOLD = 4 * 1024 * 1024 * 1024;
 
 export const BLOB_KEY_PREFIX = "blobs/";
 
