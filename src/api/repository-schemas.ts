@@ -17,9 +17,16 @@ export const remoteInputSchema = z.strictObject({
   timeoutMs: z.int().min(100).max(300_000).optional(),
 });
 
+/** Package-name globs: `*` any characters, `?` one; matched case-insensitively (e.g. `@acme/*`, `org.acme:*`). */
+const namePatterns = z.array(z.string().min(1).max(256)).max(50);
+
 export const memberInputSchema = z.strictObject({
   repository: z.string().regex(repositoryNamePattern),
   priority: z.int().min(-1000).max(1000).default(0),
+  /** Only package names matching one of these come from this member. */
+  include: namePatterns.optional(),
+  /** Package names matching one of these never come from this member. */
+  exclude: namePatterns.optional(),
 });
 
 export const createRepositorySchema = z.strictObject({
@@ -59,7 +66,9 @@ export const repositoryOutputSchema = z.object({
       timeoutMs: z.int(),
     })
     .optional(),
-  members: z.array(z.object({ repository: z.string(), kind: z.string(), priority: z.int() })).optional(),
+  members: z
+    .array(z.object({ repository: z.string(), kind: z.string(), priority: z.int(), include: z.array(z.string()).nullable(), exclude: z.array(z.string()).nullable() }))
+    .optional(),
   createdAt: z.int(),
   updatedAt: z.int(),
 });

@@ -11,7 +11,19 @@ export type NewRemoteConfig = Omit<typeof remoteConfigs.$inferInsert, "repositor
 export interface MemberRef {
   repository: Repository;
   priority: number;
+  include: string[] | null;
+  exclude: string[] | null;
 }
+
+export interface MemberInput {
+  memberId: number;
+  priority: number;
+  include?: string[] | undefined;
+  exclude?: string[] | undefined;
+}
+
+const patterns = (list: string[] | undefined): string | null => (list && list.length ? JSON.stringify(list) : null);
+const parsePatterns = (json: string | null): string[] | null => (json ? (JSON.parse(json) as string[]) : null);
 
 export async function findRepository(db: Database, name: string): Promise<Repository | null> {
   const row = await db.select().from(repositories).where(eq(repositories.name, name)).get();
@@ -36,7 +48,7 @@ export interface NewRepository {
   visibility: Repository["visibility"];
   settings: RepositorySettings;
   remote?: NewRemoteConfig;
-  members?: { memberId: number; priority: number }[];
+  members?: MemberInput[];
 }
 
 /** Inserts a repository with its remote config or members; undone if the second step fails. */
@@ -88,28 +100,46 @@ export async function deleteRepository(db: Database, id: number): Promise<void> 
 export async function replaceMembers(
   db: Database,
   virtualId: number,
-  members: readonly { memberId: number; priority: number }[],
+  members: readonly MemberInput[],
 ): Promise<void> {
   const deleteOld = db.delete(virtualMembers).where(eq(virtualMembers.virtualId, virtualId));
   if (members.length === 0) {
     await deleteOld;
     return;
   }
-  const insertNew = db
-    .insert(virtualMembers)
-    .values(members.map((m, position) => ({ virtualId, memberId: m.memberId, priority: m.priority, position })));
-  await db.batch([deleteOld, insertNew]);
+  // One statement per member: D1 allows 100 bound parameters per statement.
+  const inserts = members.map((m, position) =>
+    db.insert(virtualMembers).values({
+      virtualId,
+      memberId: m.memberId,
+      priority: m.priority,
+      position,
+      includePatterns: patterns(m.include),
+      excludePatterns: patterns(m.exclude),
+    }),
+  );
+  await db.batch([deleteOld, ...inserts]);
 }
 
 /** Members in resolution order: higher priority first, ties in the order they were added. */
 export async function listMembers(db: Database, virtualId: number): Promise<MemberRef[]> {
   const rows = await db
-    .select({ repository: repositories, priority: virtualMembers.priority })
+    .select({
+      repository: repositories,
+      priority: virtualMembers.priority,
+      include: virtualMembers.includePatterns,
+      exclude: virtualMembers.excludePatterns,
+    })
     .from(virtualMembers)
     .innerJoin(repositories, eq(repositories.id, virtualMembers.memberId))
     .where(eq(virtualMembers.virtualId, virtualId))
     .orderBy(desc(virtualMembers.priority), asc(virtualMembers.position));
-  return rows.map((r) => ({ repository: toRepository(r.repository), priority: r.priority }));
+  return rows.map((r) => ({
+    repository: toRepository(r.repository),
+    priority: r.priority,
+    include: parsePatterns(r.include),
+    exclude: parsePatterns(r.exclude),
+  }));
 }
 
 /** Virtual repositories that list this repository as a member. */

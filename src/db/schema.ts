@@ -28,6 +28,9 @@ export const virtualMembers = sqliteTable(
     /** Higher wins; ties keep the order members were added (`position`). */
     priority: integer("priority").notNull().default(0),
     position: integer("position").notNull(),
+    /** JSON arrays of package-name globs: only matching names come from this member, minus excluded ones. */
+    includePatterns: text("include_patterns"),
+    excludePatterns: text("exclude_patterns"),
   },
   (t) => [primaryKey({ columns: [t.virtualId, t.memberId] }), index("virtual_member_member").on(t.memberId)],
 );

@@ -36,7 +36,7 @@ async function resolveMembers(db: Database, virtual: { name: string; format: str
     if (repository.name === virtual.name) throw new RegistryError("bad_request", "a virtual repository cannot contain itself", { field });
     if (repository.format !== virtual.format) throw new RegistryError("bad_request", `member ${m.repository} is ${repository.format}, not ${virtual.format}`, { field });
     if (repository.kind === "virtual") throw new RegistryError("bad_request", `member ${m.repository} is virtual; members are hosted or remote`, { field });
-    return { repository, memberId: repository.id, priority: m.priority };
+    return { repository, memberId: repository.id, priority: m.priority, include: m.include, exclude: m.exclude };
   });
 }
 
@@ -75,7 +75,7 @@ export async function createRepository(db: Database, input: CreateRepositoryInpu
       visibility: input.visibility,
       settings,
       ...(input.remote ? { remote: await remoteRow(input.remote, credentialsKey) } : {}),
-      ...(input.kind === "virtual" ? { members: members.map((m) => ({ memberId: m.memberId, priority: m.priority })) } : {}),
+      ...(input.kind === "virtual" ? { members } : {}),
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new RegistryError("exists", `repository ${input.name} already exists`, { field: "name" });
@@ -92,7 +92,13 @@ export async function changeRepository(db: Database, repository: Repository, inp
       ? await listMembers(db, repository.id)
       : [];
   if (input.settings) checkDeployMember(input.settings, members);
-  if (input.members) await replaceMembers(db, repository.id, members.map((m) => ({ memberId: m.repository.id, priority: m.priority })));
+  if (input.members) {
+    await replaceMembers(
+      db,
+      repository.id,
+      members.map((m) => ({ memberId: m.repository.id, priority: m.priority, include: m.include ?? undefined, exclude: m.exclude ?? undefined })),
+    );
+  }
   if (input.remote) {
     const { password, ...rest } = input.remote;
     await updateRemoteConfig(db, repository.id, {
@@ -134,7 +140,13 @@ export async function describeRepository(db: Database, repository: Repository): 
     }
   }
   if (repository.kind === "virtual") {
-    base.members = (await listMembers(db, repository.id)).map((m) => ({ repository: m.repository.name, kind: m.repository.kind, priority: m.priority }));
+    base.members = (await listMembers(db, repository.id)).map((m) => ({
+      repository: m.repository.name,
+      kind: m.repository.kind,
+      priority: m.priority,
+      include: m.include,
+      exclude: m.exclude,
+    }));
   }
   return base;
 }

@@ -13,12 +13,14 @@ import type { MemberDocument, PathClass, ProxySpec } from "../formats/types";
 import { HostedSource, type SourceContext } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
 import { RemoteSource, type CacheStatus } from "./remote-source";
+import { memberServes, type NameRules } from "./name-patterns";
 import { labelled, remoteHitResponse } from "./responses";
 
 interface Member {
   name: string;
   hosted: HostedSource | null;
   remote: RemoteSource | null;
+  rules: NameRules;
 }
 
 export class VirtualSource {
@@ -31,23 +33,26 @@ export class VirtualSource {
     env: Pick<Bindings, "FILLS">,
     private readonly proxy: ProxySpec,
   ) {
-    this.members = members.map(({ repository: r }) => ({
+    this.members = members.map(({ repository: r, include, exclude }) => ({
       name: r.name,
       hosted: r.kind === "hosted" ? new HostedSource(r, ctx) : null,
       remote: r.kind === "remote" ? new RemoteSource(r, ctx, env) : null,
+      rules: { include, exclude },
     }));
   }
 
-  /** Remote members that may be asked for this path (none when a hosted member shields it). */
-  private async eligibleRemotes(path: string): Promise<Member[]> {
-    const remotes = this.members.filter((m) => m.remote);
-    if (!this.repository.settings.shielding || remotes.length === 0) return remotes;
-    const key = this.proxy.packageKey(path)?.toLowerCase();
-    if (!key) return remotes;
-    for (const member of this.members) {
-      if (member.hosted && (await findPackage(this.ctx.db, member.hosted.repository.id, key))) return [];
+  /**
+   * The members that may serve this path, in priority order: include/exclude rules apply to
+   * all; remote members drop out when a hosted member has the package (shielding).
+   */
+  private async eligibleMembers(path: string): Promise<Member[]> {
+    const key = this.proxy.packageKey(path)?.toLowerCase() ?? null;
+    const allowed = this.members.filter((m) => memberServes(m.rules, key));
+    if (!this.repository.settings.shielding || key === null || !allowed.some((m) => m.remote)) return allowed;
+    for (const member of allowed) {
+      if (member.hosted && (await findPackage(this.ctx.db, member.hosted.repository.id, key))) return allowed.filter((m) => !m.remote);
     }
-    return remotes;
+    return allowed;
   }
 
   async resolve(path: string, kind: PathClass, request: Request): Promise<Response | null> {
@@ -55,20 +60,20 @@ export class VirtualSource {
   }
 
   private async resolveArtifact(path: string, request: Request): Promise<Response | null> {
-    const remotes = await this.eligibleRemotes(path);
+    const members = await this.eligibleMembers(path);
     // Pass 1: whatever a member already holds, in priority order.
-    for (const member of this.members) {
+    for (const member of members) {
       if (member.hosted) {
         const response = await this.proxy.readHosted(member.hosted, path, request);
         if (response) return labelled(response, member.name, "HIT");
-      } else if (member.remote && remotes.includes(member) && (await member.remote.cachedCopy(path))) {
+      } else if (member.remote && (await member.remote.cachedCopy(path))) {
         const hit = await member.remote.get(path, "artifact").catch(() => null);
         if (hit) return remoteHitResponse(request, this.ctx.bucket, hit, member.name);
       }
     }
     // Pass 2: ask the remote members' upstreams, in priority order.
     let unavailable: RegistryError | null = null;
-    for (const member of remotes) {
+    for (const member of members.filter((m) => m.remote)) {
       try {
         const hit = await member.remote?.get(path, "artifact");
         if (hit) return remoteHitResponse(request, this.ctx.bucket, hit, member.name);
@@ -96,15 +101,15 @@ export class VirtualSource {
   }
 
   private async mergedDocument(path: string, request: Request): Promise<{ body: Uint8Array; members: string; cache: CacheStatus } | null> {
-    const remotes = await this.eligibleRemotes(path);
+    const members = await this.eligibleMembers(path);
     const documents: MemberDocument[] = [];
     const statuses: CacheStatus[] = [];
     const get = new Request(request.url, { method: "GET", headers: request.headers });
-    for (const member of this.members) {
+    for (const member of members) {
       if (member.hosted) {
         const response = await this.proxy.readHosted(member.hosted, path, get);
         if (response?.ok) documents.push({ member: member.name, body: new Uint8Array(await response.arrayBuffer()) });
-      } else if (member.remote && remotes.includes(member)) {
+      } else if (member.remote) {
         // A member whose upstream is down with nothing cached is left out of the merge.
         const hit = await member.remote.get(path, "metadata").catch(() => null);
         const object = hit ? await this.ctx.bucket.get(hit.blob.r2Key) : null;

@@ -52,8 +52,8 @@ describe("repositories: create, read, list, change, delete", () => {
     });
     expect(virtual).toMatchObject({ kind: "virtual", settings: { deployMember: "c-npm" } });
     expect(virtual.members).toEqual([
-      { repository: "c-npm", kind: "hosted", priority: 0 },
-      { repository: "c-npm-remote", kind: "remote", priority: 0 },
+      { repository: "c-npm", kind: "hosted", priority: 0, include: null, exclude: null },
+      { repository: "c-npm-remote", kind: "remote", priority: 0, include: null, exclude: null },
     ]);
 
     expect(await repo("c-npm-all")).toMatchObject({ name: "c-npm-all", members: virtual.members });

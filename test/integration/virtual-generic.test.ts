@@ -89,6 +89,25 @@ describe("virtual repository resolution", () => {
     expect(await (await read(open)).text()).toBe("look-alike from the internet");
   });
 
+  it("include/exclude patterns decide which member may serve a package", async () => {
+    const internal = await hosted({ "acme-cli/1.0/a.bin": "internal acme" });
+    const outside = await remote({ "acme-cli/1.0/a.bin": "outside acme", "left-pad/1.0/a.bin": "public left-pad", "acme-tool/1.0/a.bin": "outside tool" });
+    const v = await virtual(
+      [
+        { repository: internal, include: ["acme-*"] } as { repository: string },
+        { repository: outside, exclude: ["ACME-*"] } as { repository: string },
+      ],
+      { shielding: false },
+    );
+    expect(await (await read(v, "acme-cli/1.0/a.bin")).text()).toBe("internal acme");
+    expect(await (await read(v, "left-pad/1.0/a.bin")).text()).toBe("public left-pad");
+    // acme-tool is excluded from the remote and absent from the hosted member: nobody serves it.
+    expect((await read(v, "acme-tool/1.0/a.bin")).status).toBe(404);
+    expect(upstream.count(`/${outside}/acme-tool/1.0/a.bin`)).toBe(0);
+    const described = (await (await api(`/repositories/${v}`)).json()) as { members: { include: string[] | null }[] };
+    expect(described.members[0]?.include).toEqual(["acme-*"]);
+  });
+
   it("deploys through the virtual repository to its deploy member", async () => {
     const target = await hosted();
     const v = await virtual([{ repository: target }, { repository: await remote() }], { deployMember: target });

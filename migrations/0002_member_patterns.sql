@@ -1,0 +1,2 @@
+ALTER TABLE `virtual_member` ADD `include_patterns` text;--> statement-breakpoint
+ALTER TABLE `virtual_member` ADD `exclude_patterns` text;
