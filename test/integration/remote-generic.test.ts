@@ -170,6 +170,22 @@ describe("remote repository cache", () => {
     expect(test.ok).toBe(true);
   });
 
+  it("the cron drops entries not requested for cacheRetentionDays", async () => {
+    const name = `remote-${++n}`;
+    await createRepository({ name, format: "generic", kind: "remote", visibility: "private", remote: { url: `${UPSTREAM}/${name}/` }, settings: { cacheRetentionDays: 7 } });
+    upstream.files.set(`/${name}/tool/1.0/tool.bin`, { body: "old" });
+    upstream.files.set(`/${name}/tool/1.0/fresh.bin`, { body: "new" });
+    await get(name);
+    await get(name, "tool/1.0/fresh.bin");
+    await get(name, "tool/1.0/fresh.bin");
+    const { runScheduledJobs } = await import("../../src/jobs/scheduled");
+    await runScheduledJobs(env, Date.now() + 3 * 86_400_000);
+    await env.DB.prepare("UPDATE cache_entry SET last_hit_at = ?, fetched_at = ? WHERE key = ?").bind(Date.now() - 8 * 86_400_000, Date.now() - 8 * 86_400_000, "tool/1.0/tool.bin").run();
+    await runScheduledJobs(env, Date.now());
+    const list = (await (await api(`/repositories/${name}/cache`)).json()) as { entries: { path: string }[] };
+    expect(list.entries.map((e) => e.path)).toEqual(["tool/1.0/fresh.bin"]);
+  });
+
   it("refuses uploads with 405", async () => {
     const repo = await remote();
     expect((await call(`/generic/${repo}/tool/1.0/x.bin`, { method: "PUT", body: "x" })).status).toBe(405);
