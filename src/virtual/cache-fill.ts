@@ -18,7 +18,9 @@ import { fetchUpstream } from "./upstream";
 
 export interface FillRequest {
   repositoryId: number;
+  /** Cache key; also the upstream path unless `upstreamPath` is given (variants of one path). */
   key: string;
+  upstreamPath?: string;
   kind: "metadata" | "artifact";
   accept?: string;
   /** When the client's request arrived; a fill that failed after this moment answers it too. */
@@ -68,7 +70,7 @@ export class CacheFill extends DurableObject<Bindings> {
     if (isOffline(config, now)) return { outcome: "unavailable", reason: "upstream is assumed offline after repeated failures" };
 
     const stored = cached?.entry.status === "ok" ? cached.entry : null;
-    const result = await fetchUpstream(config, request.key, {
+    const result = await fetchUpstream(config, request.upstreamPath ?? request.key, {
       credentialsKey: this.env.CREDENTIALS_KEY,
       ...(request.accept ? { accept: request.accept } : {}),
       ...(stored ? { validators: { etag: stored.etag, lastModified: stored.lastModified } } : {}),

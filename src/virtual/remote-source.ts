@@ -37,8 +37,13 @@ export class RemoteSource {
     return cached?.entry.status === "ok" && cached.blob ? cached : null;
   }
 
-  /** The path's bytes from cache or upstream; null when the upstream does not have it. */
-  async get(key: string, kind: PathClass, accept?: string): Promise<RemoteHit | null> {
+  /**
+   * The path's bytes from cache or upstream; null when the upstream does not have it.
+   * `upstreamPath` lets one upstream path be cached under several keys (e.g. npm's full and
+   * abbreviated packuments, told apart by `accept`).
+   */
+  async get(key: string, kind: PathClass, options: { accept?: string; upstreamPath?: string } = {}): Promise<RemoteHit | null> {
+    const { accept, upstreamPath } = options;
     const [cached, config] = await Promise.all([
       findCacheEntry(this.ctx.db, this.repository.id, key),
       findRemoteConfig(this.ctx.db, this.repository.id),
@@ -49,7 +54,14 @@ export class RemoteSource {
 
     const fills = this.env.FILLS;
     const stub = fills.get(fills.idFromName(fillObjectName(this.repository.id, key)));
-    const result = await stub.fill({ repositoryId: this.repository.id, key, kind, requestedAt: this.ctx.requestStartedAt, ...(accept ? { accept } : {}) });
+    const result = await stub.fill({
+      repositoryId: this.repository.id,
+      key,
+      kind,
+      requestedAt: this.ctx.requestStartedAt,
+      ...(accept ? { accept } : {}),
+      ...(upstreamPath ? { upstreamPath } : {}),
+    });
     switch (result.outcome) {
       case "missing":
         return null;

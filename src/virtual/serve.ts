@@ -27,7 +27,8 @@ export async function serveRead(c: Context<AppEnv>, format: ProxiedFormat, path:
       case "hosted":
         return format.proxy.readHosted(new HostedSource(repository, context), path, request);
       case "remote": {
-        const hit = await new RemoteSource(repository, context, c.env).get(path, kind, request.headers.get("Accept") ?? undefined);
+        // The cache is keyed by path alone, so the client's Accept is not forwarded upstream.
+        const hit = await new RemoteSource(repository, context, c.env).get(path, kind);
         return hit ? remoteHitResponse(request, context.bucket, hit, repository.name) : null;
       }
       case "virtual": {
