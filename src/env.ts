@@ -6,12 +6,14 @@ import { createFactory } from "hono/factory";
 import type { Principal } from "./auth/principal";
 import type { KeyedLock } from "./locks/keyed-lock";
 import type { CacheFill } from "./virtual/cache-fill";
+import type { DocumentBuilder } from "./virtual/derived-document";
 
 export interface Bindings {
   DB: D1Database;
   BLOBS: R2Bucket;
   LOCKS: DurableObjectNamespace<KeyedLock>;
   FILLS: DurableObjectNamespace<CacheFill>;
+  BUILDERS: DurableObjectNamespace<DocumentBuilder>;
   /** Bootstrap admin token (a Worker secret; `npm start` writes a local one to .dev.vars). */
   ADMIN_TOKEN?: string;
   /** Base64 AES-256 key encrypting upstream credentials (a Worker secret). */

@@ -5,6 +5,7 @@ import { runScheduledJobs } from "./jobs/scheduled";
 
 export { KeyedLock } from "./locks/keyed-lock";
 export { CacheFill } from "./virtual/cache-fill";
+export { DocumentBuilder } from "./virtual/derived-document";
 
 const app = buildApp();
 
