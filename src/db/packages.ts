@@ -158,3 +158,57 @@ export async function deleteOlderCopies(db: Database, versionId: number, lowerNa
     .returning({ id: packageFiles.id });
   return deleted.length;
 }
+
+/** Statements replacing versions' metadata JSON, for a D1 batch with other metadata writes. */
+export function versionMetadataStatements(db: Database, updates: readonly { versionId: number; metadata: unknown }[]): D1PreparedStatement[] {
+  const d1 = db.$client;
+  return updates.map((u) => d1.prepare("UPDATE package_version SET metadata = ? WHERE id = ?").bind(JSON.stringify(u.metadata), u.versionId));
+}
+
+/** Statements deleting versions (their files go by cascade), for a D1 batch. */
+export function deleteVersionsStatements(db: Database, versionIds: readonly number[]): D1PreparedStatement[] {
+  const d1 = db.$client;
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < versionIds.length; i += 90) {
+    const chunk = versionIds.slice(i, i + 90);
+    statements.push(d1.prepare(`DELETE FROM package_version WHERE id IN (${chunk.map(() => "?").join(", ")})`).bind(...chunk));
+  }
+  return statements;
+}
+
+/** Statement deleting a package (versions and files go by cascade), for a D1 batch. */
+export function deletePackageStatement(db: Database, packageId: number): D1PreparedStatement {
+  return db.$client.prepare("DELETE FROM package WHERE id = ?").bind(packageId);
+}
+
+export interface PackageWithVersion {
+  packageId: number;
+  name: string;
+  version: string;
+  metadata: string;
+  versionCreatedAt: number;
+}
+
+/**
+ * Packages of a repository, each with one version: the one a package property
+ * `tagProperty` names (npm's `latest`), else the newest. Every term must appear,
+ * case-insensitively, in the name or in that version's metadata JSON. Sorted by name.
+ */
+export async function searchPackagesWithVersion(
+  db: Database,
+  repositoryId: number,
+  options: { terms: readonly string[]; tagProperty: string; limit: number },
+): Promise<PackageWithVersion[]> {
+  const conditions = options.terms.map((term) => {
+    const pattern = `%${escapeLike(term.toLowerCase())}%`;
+    return sql`(p.lower_name LIKE ${pattern} ESCAPE '\\' OR lower(v.metadata) LIKE ${pattern} ESCAPE '\\')`;
+  });
+  const filter = conditions.length ? sql` AND ${sql.join(conditions, sql` AND `)}` : sql``;
+  return db.all<PackageWithVersion>(sql`SELECT p.id AS packageId, p.name AS name, v.version AS version, v.metadata AS metadata, v.created_at AS versionCreatedAt
+    FROM package p JOIN package_version v ON v.id = COALESCE(
+      (SELECT v2.id FROM property t JOIN package_version v2 ON v2.package_id = p.id AND v2.lower_version = lower(t.value)
+        WHERE t.ref_type = 'package' AND t.ref_id = p.id AND t.name = ${options.tagProperty} ORDER BY t.id DESC LIMIT 1),
+      (SELECT max(v3.id) FROM package_version v3 WHERE v3.package_id = p.id))
+    WHERE p.repository_id = ${repositoryId}${filter}
+    ORDER BY p.lower_name LIMIT ${options.limit}`);
+}

@@ -1,9 +1,10 @@
 /** The format registry: adding a format is its folder plus one line here. */
 import { genericFormat } from "./generic";
 import { mavenFormat } from "./maven";
+import { npmFormat } from "./npm";
 import type { FormatModule } from "./types";
 
-export const formats: readonly FormatModule[] = [genericFormat, mavenFormat];
+export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat];
 
 /** Every format name the management API accepts for repositories, served or not yet. */
 export const knownFormats = [

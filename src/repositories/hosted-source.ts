@@ -16,17 +16,24 @@ import {
 import {
   deleteFilesByName,
   deleteOlderCopies,
+  deletePackageStatement,
+  deleteVersionsStatements,
   findNewestFile,
   findPackage,
   findVersion,
   incrementDownloads,
   listFiles,
+  listVersions,
   listVersionsWithLastUpload,
+  searchPackagesWithVersion,
+  versionMetadataStatements,
   type BlobRow,
   type FileWithBlob,
   type PackageRow,
+  type PackageWithVersion,
   type VersionRow,
 } from "../db/packages";
+import { deleteRefStatements, getProperty, listProperties, propertyStatements, type PropertyRow } from "../db/properties";
 import { notFound } from "../errors";
 import { blobResponse, type BlobResponseOptions } from "../storage/blob-response";
 import type { BlobStore, StoreBlobOptions } from "../storage/blob-store";
@@ -53,6 +60,12 @@ export interface NewFile {
   lowerVersion: string;
   metadata?: unknown;
   file: Omit<FileSpec, "blobId">;
+}
+
+/** Package-level metadata changes: properties (value null deletes) and version metadata. */
+export interface MetadataUpdate {
+  properties?: { name: string; value: string | null }[];
+  versions?: { versionId: number; metadata: unknown }[];
 }
 
 export class HostedSource {
@@ -125,6 +138,76 @@ export class HostedSource {
     const deleted = version ? await deleteFilesByName(this.ctx.db, version.id, lowerFilename) : 0;
     if (deleted === 0) throw notFound(`file ${label}`);
     await this.audit("file.delete", label, { copies: deleted });
+  }
+
+  // Package metadata kept beside the files (npm dist-tags, deprecations, revisions).
+
+  findPackageRow(lowerName: string): Promise<PackageRow | null> {
+    return findPackage(this.ctx.db, this.repository.id, lowerName);
+  }
+
+  findVersionRow(packageId: number, lowerVersion: string): Promise<VersionRow | null> {
+    return findVersion(this.ctx.db, packageId, lowerVersion);
+  }
+
+  /** Every version of a package with its metadata, newest first. */
+  listVersionRows(packageId: number): Promise<VersionRow[]> {
+    return listVersions(this.ctx.db, packageId);
+  }
+
+  listPackageProperties(packageId: number, namePrefix?: string): Promise<PropertyRow[]> {
+    return listProperties(this.ctx.db, "package", packageId, namePrefix);
+  }
+
+  getPackageProperty(packageId: number, name: string): Promise<string | null> {
+    return getProperty(this.ctx.db, "package", packageId, name);
+  }
+
+  /** Package properties and version metadata changed together, in one D1 batch (one transaction). */
+  async updatePackageMetadata(packageId: number, update: MetadataUpdate): Promise<void> {
+    const statements = this.metadataStatements(packageId, update);
+    if (statements.length) await this.ctx.db.$client.batch(statements);
+  }
+
+  /**
+   * Removes versions (their files by cascade; blobs are collected later if unreferenced) and
+   * applies the accompanying metadata update in the same batch. Each removal is audited.
+   */
+  async removeVersions(pkg: PackageRow, versions: readonly VersionRow[], update: MetadataUpdate): Promise<void> {
+    const ids = versions.map((v) => v.id);
+    await this.ctx.db.$client.batch([
+      ...deleteRefStatements(this.ctx.db, "version", ids),
+      ...deleteVersionsStatements(this.ctx.db, ids),
+      ...this.metadataStatements(pkg.id, update),
+    ]);
+    for (const version of versions) await this.audit("version.delete", `${pkg.name}/${version.version}`, {});
+  }
+
+  /** Removes a package with all its versions, files and properties. */
+  async removePackage(pkg: PackageRow, versionIds: readonly number[]): Promise<void> {
+    await this.ctx.db.$client.batch([
+      ...deleteRefStatements(this.ctx.db, "version", versionIds),
+      ...deleteRefStatements(this.ctx.db, "package", [pkg.id]),
+      deletePackageStatement(this.ctx.db, pkg.id),
+    ]);
+    await this.audit("package.delete", pkg.name, { versions: versionIds.length });
+  }
+
+  /** Packages matching every term, each with its `tagProperty` version (else the newest). */
+  searchPackages(terms: readonly string[], tagProperty: string, limit: number): Promise<PackageWithVersion[]> {
+    return searchPackagesWithVersion(this.ctx.db, this.repository.id, { terms, tagProperty, limit });
+  }
+
+  /** Audits a format-level change that is not a file upload or delete (dist-tags, deprecations). */
+  auditEvent(action: string, target: string, detail: Record<string, unknown> = {}): Promise<void> {
+    return this.audit(action, target, detail);
+  }
+
+  private metadataStatements(packageId: number, update: MetadataUpdate): D1PreparedStatement[] {
+    return [
+      ...propertyStatements(this.ctx.db, (update.properties ?? []).map((p) => ({ refType: "package" as const, refId: packageId, ...p }))),
+      ...versionMetadataStatements(this.ctx.db, update.versions ?? []),
+    ];
   }
 
   private versionSpec(input: NewFile): VersionSpec {

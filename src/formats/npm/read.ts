@@ -1,0 +1,108 @@
+/**
+ * Reads from a hosted npm repository: the packument (full, or abbreviated when the client
+ * accepts `application/vnd.npm.install-v1+json` as npm install/pacote does), one version
+ * document by version or dist-tag (`npm view pkg@latest`), and tarballs. Packuments carry a
+ * weak ETag of the package revision and answer If-None-Match with 304; `Cache-Control:
+ * no-cache` makes npm revalidate rather than trust its cache after a publish.
+ */
+import type { Context } from "hono";
+import type { AppEnv } from "../../env";
+import { notFound } from "../../errors";
+import type { HostedSource } from "../../repositories/hosted-source";
+import { tarballFilename, versionFromFilename, type NpmName } from "./names";
+import { ABBREVIATED_MEDIA_TYPE, abbreviate, buildPackument, renderVersion, type JsonObject, type Packument, type StoredVersion } from "./packument";
+import { README_PROPERTY, loadState, revString, type NpmState } from "./state";
+
+/** `{origin}/npm/{repo}/`: the base every tarball URL in a document starts with. */
+export function registryBase(c: Context<AppEnv>): string {
+  return `${new URL(c.req.url).origin}/npm/${c.req.param("repo") ?? ""}/`;
+}
+
+export function wantsAbbreviated(accept: string | undefined): boolean {
+  return accept !== undefined && accept.toLowerCase().includes(ABBREVIATED_MEDIA_TYPE);
+}
+
+function parseObject(text: string): JsonObject {
+  const value: unknown = JSON.parse(text);
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as JsonObject) : {};
+}
+
+async function storedVersions(source: HostedSource, state: NpmState): Promise<StoredVersion[]> {
+  const rows = await source.listVersionRows(state.pkg.id);
+  return rows.map((r) => ({ version: r.version, metadata: parseObject(r.metadata), createdAt: r.createdAt }));
+}
+
+/** The full packument of a hosted package, or null when it does not exist. */
+export async function hostedPackument(source: HostedSource, name: NpmName, base: string, withReadme = true): Promise<{ state: NpmState; packument: Packument } | null> {
+  const state = await loadState(source, name.name.toLowerCase());
+  if (!state || state.pkg.name !== name.name) return null;
+  const [versions, readme] = await Promise.all([
+    storedVersions(source, state),
+    withReadme ? source.getPackageProperty(state.pkg.id, README_PROPERTY) : Promise.resolve(null),
+  ]);
+  if (versions.length === 0) return null;
+  const packument = buildPackument(versions, state.tags, {
+    name: state.pkg.name,
+    tarballBase: base,
+    created: state.pkg.createdAt,
+    modified: state.modified,
+    rev: revString(state),
+    readme: readme ?? undefined,
+  });
+  return { state, packument };
+}
+
+function jsonResponse(body: unknown, contentType: string, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { headers: { "Content-Type": contentType, ...headers } });
+}
+
+/** The packument response (full or abbreviated by `Accept`, 304 on a matching If-None-Match), or null when unknown. */
+export async function packumentResponse(source: HostedSource, name: NpmName, base: string, requestHeaders: Headers): Promise<Response | null> {
+  const abbreviated = wantsAbbreviated(requestHeaders.get("Accept") ?? undefined);
+  const state = await loadState(source, name.name.toLowerCase());
+  if (!state || state.pkg.name !== name.name) return null;
+  const etag = `W/"${revString(state)}${abbreviated ? "-abbreviated" : ""}"`;
+  const headers = { ETag: etag, "Cache-Control": "no-cache", Vary: "Accept, Authorization" };
+  const ifNoneMatch = requestHeaders.get("If-None-Match");
+  if (ifNoneMatch && ifNoneMatch.split(",").some((t) => t.trim() === etag)) return new Response(null, { status: 304, headers });
+  const built = await hostedPackument(source, name, base, !abbreviated);
+  if (!built) return null;
+  if (abbreviated) return jsonResponse(abbreviate(built.packument), `${ABBREVIATED_MEDIA_TYPE}; charset=utf-8`, headers);
+  return jsonResponse(built.packument, "application/json; charset=utf-8", headers);
+}
+
+/** One version object by version or dist-tag (`npm view pkg@latest`), or null. */
+export async function versionResponse(source: HostedSource, name: NpmName, spec: string, base: string): Promise<Response | null> {
+  const state = await loadState(source, name.name.toLowerCase());
+  if (!state || state.pkg.name !== name.name) return null;
+  const version = state.tags[spec] ?? spec;
+  const row = await source.findVersionRow(state.pkg.id, version.toLowerCase());
+  if (!row) return null;
+  const body = renderVersion(parseObject(row.metadata), state.pkg.name, row.version, base);
+  return jsonResponse(body, "application/json; charset=utf-8", { "Cache-Control": "no-cache" });
+}
+
+/** `{basename}-{version}.tgz` of the package, or null. */
+export async function tarballResponse(source: HostedSource, name: NpmName, filename: string, request: Request): Promise<Response | null> {
+  const version = versionFromFilename(name, filename);
+  const found = version === null ? null : await source.findFile(name.name.toLowerCase(), version.toLowerCase(), tarballFilename(name, version).toLowerCase());
+  return found ? source.serveFile(request, found, { contentType: "application/octet-stream" }) : null;
+}
+
+export async function servePackument(c: Context<AppEnv>, source: HostedSource, name: NpmName): Promise<Response> {
+  const response = await packumentResponse(source, name, registryBase(c), c.req.raw.headers);
+  if (!response) throw notFound(`package ${name.name}`);
+  return response;
+}
+
+export async function serveVersion(c: Context<AppEnv>, source: HostedSource, name: NpmName, spec: string): Promise<Response> {
+  const response = await versionResponse(source, name, spec, registryBase(c));
+  if (!response) throw notFound(`version ${spec} of ${name.name}`);
+  return response;
+}
+
+export async function serveTarball(c: Context<AppEnv>, source: HostedSource, name: NpmName, filename: string): Promise<Response> {
+  const response = await tarballResponse(source, name, filename, c.req.raw);
+  if (!response) throw notFound(`tarball ${filename} of ${name.name}`);
+  return response;
+}
