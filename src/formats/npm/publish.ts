@@ -11,7 +11,9 @@ import type { Context } from "hono";
 import { valid } from "semver";
 import type { AppEnv } from "../../env";
 import { RegistryError } from "../../errors";
+import { findUserById } from "../../db/users";
 import type { HostedSource } from "../../repositories/hosted-source";
+import { sourceContext } from "../../repositories/loader";
 import { base64Extent, base64Stream, decodeBase64Chunks } from "./base64";
 import { storedVersionObject, type NpmDocument, type VersionDocument } from "./document";
 import { tagsAfterPublish } from "./dist-tags";
@@ -44,6 +46,16 @@ function tarballAttachment(doc: NpmDocument, attachments: readonly AttachmentRan
   return tarball;
 }
 
+/**
+ * `_npmUser` as npmjs records it: the publisher's name and email. npm view prints
+ * `name <email>` and shows "<undefined>" without an email, so an unknown one is "".
+ */
+async function publisher(c: Context<AppEnv>): Promise<{ name: string; email: string }> {
+  const { principal } = c.var;
+  const user = principal.userId === null ? null : await findUserById(sourceContext(c).db, principal.userId);
+  return { name: principal.name, email: user?.email ?? "" };
+}
+
 export async function publishVersion(
   c: Context<AppEnv>,
   source: HostedSource,
@@ -74,7 +86,7 @@ export async function publishVersion(
   const filename = tarballFilename(name, version);
   const metadata = storedVersionObject(
     manifest,
-    { name: name.name, version, _id: `${name.name}@${version}`, _npmUser: { name: c.var.principal.name } },
+    { name: name.name, version, _id: `${name.name}@${version}`, _npmUser: await publisher(c) },
     { integrity: sriFromHex("sha512", blob.sha512), shasum: blob.sha1 },
   );
   const readme = doc.readme ?? (typeof manifest.readme === "string" ? manifest.readme : undefined);
