@@ -202,3 +202,16 @@ describe("audit log", () => {
     expect((await api("/audit?limit=0")).status).toBe(400);
   });
 });
+
+describe("property rows follow their owner", () => {
+  it("deleting a package through the API removes its properties, also those of cascaded versions", async () => {
+    const { env } = await import("cloudflare:test");
+    await createRepository({ name: "props", format: "generic", kind: "hosted", visibility: "public" });
+    await call("/generic/props/tool/1.0/a.bin", { method: "PUT", body: "a" });
+    const ids = await env.DB.prepare("SELECT p.id AS pkg, v.id AS ver FROM package p JOIN package_version v ON v.package_id = p.id JOIN repository r ON r.id = p.repository_id WHERE r.name = 'props'").first<{ pkg: number; ver: number }>();
+    await env.DB.prepare("INSERT INTO property (ref_type, ref_id, name, value) VALUES ('package', ?, 'x', '1'), ('version', ?, 'y', '2')").bind(ids?.pkg, ids?.ver).run();
+    expect((await api("/repositories/props/packages/tool", "DELETE")).status).toBe(204);
+    const left = await env.DB.prepare("SELECT count(*) AS n FROM property WHERE (ref_type = 'package' AND ref_id = ?) OR (ref_type = 'version' AND ref_id = ?)").bind(ids?.pkg, ids?.ver).first<{ n: number }>();
+    expect(left?.n).toBe(0);
+  });
+});
