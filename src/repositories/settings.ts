@@ -45,6 +45,11 @@ export const repositorySettingsSchema = z.strictObject({
   shielding: z.boolean().default(true),
   /** Virtual repositories: the hosted member that receives publishes. */
   deployMember: z.string().optional(),
+  /**
+   * npm remote/virtual: versions published less than N hours ago are hidden from packuments
+   * and their tarballs answer 404 (protection from freshly published malicious versions).
+   */
+  minReleaseAgeHours: z.number().min(0).max(24 * 365).optional(),
   /** Maven: allow redeploying release versions. */
   allowRedeploy: z.boolean().default(false),
 });

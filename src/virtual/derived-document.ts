@@ -14,8 +14,16 @@ import type { Bindings } from "../env";
 import { RegistryError } from "../errors";
 import { BlobStore } from "../storage/blob-store";
 
-/** A format-specific way to build a document; registered by the format (see recipes below). */
-export type Recipe = (input: { db: Database; bucket: R2Bucket; params: unknown }) => Promise<string | null>;
+/** A small document built alongside the main one from the same sources (e.g. npm's version → member map). */
+export interface Companion {
+  key: string;
+  fingerprint: string;
+  text: string;
+  contentType: string;
+}
+
+/** A format-specific way to build a document (and its companions); registered by the format. */
+export type Recipe = (input: { db: Database; bucket: R2Bucket; params: unknown }) => Promise<{ text: string; companions?: Companion[] } | null>;
 
 const recipes = new Map<string, Recipe>();
 
@@ -51,19 +59,27 @@ export class DocumentBuilder extends DurableObject<Bindings> {
     if (existing?.entry.etag === request.fingerprint && existing.blob) return { status: "ok", blobId: existing.blob.id };
     const recipe = recipes.get(request.recipe);
     if (!recipe) throw new RegistryError("internal", `no recipe ${request.recipe}`);
-    const text = await recipe({ db, bucket: this.env.BLOBS, params: request.params });
-    if (text === null) return { status: "missing" };
-    const bytes = new TextEncoder().encode(text);
-    const blob = await new BlobStore(db, this.env.BLOBS).store(new Blob([bytes]).stream(), { declaredSize: bytes.byteLength });
-    await saveCacheEntry(db, request.repositoryId, request.key, {
-      kind: "metadata",
-      blobId: blob.id,
-      contentType: request.contentType,
-      etag: request.fingerprint,
-      lastModified: null,
-    }, Date.now());
-    return { status: "ok", blobId: blob.id };
+    const built = await recipe({ db, bucket: this.env.BLOBS, params: request.params });
+    if (built === null) return { status: "missing" };
+    for (const companion of built.companions ?? []) {
+      await storeDocument(db, this.env.BLOBS, request.repositoryId, companion.key, companion.fingerprint, companion.contentType, companion.text);
+    }
+    const blobId = await storeDocument(db, this.env.BLOBS, request.repositoryId, request.key, request.fingerprint, request.contentType, built.text);
+    return { status: "ok", blobId };
   }
+}
+
+async function storeDocument(db: Database, bucket: R2Bucket, repositoryId: number, key: string, fingerprint: string, contentType: string, text: string): Promise<number> {
+  const bytes = new TextEncoder().encode(text);
+  const blob = await new BlobStore(db, bucket).store(new Blob([bytes]).stream(), { declaredSize: bytes.byteLength });
+  await saveCacheEntry(db, repositoryId, key, { kind: "metadata", blobId: blob.id, contentType, etag: fingerprint, lastModified: null }, Date.now());
+  return blob.id;
+}
+
+/** A stored derived document if it is current for `fingerprint`. */
+export async function currentDocument(db: Database, repositoryId: number, key: string, fingerprint: string): Promise<BlobRow | null> {
+  const existing = await findCacheEntry(db, repositoryId, key);
+  return existing?.entry.etag === fingerprint && existing.blob ? existing.blob : null;
 }
 
 /** The stored document for this fingerprint, building it first if needed; null when the recipe found nothing. */
@@ -72,8 +88,8 @@ export async function derivedDocument(
   builders: DurableObjectNamespace<DocumentBuilder>,
   request: BuildRequest,
 ): Promise<BlobRow | null> {
-  const existing = await findCacheEntry(db, request.repositoryId, request.key);
-  if (existing?.entry.etag === request.fingerprint && existing.blob) return existing.blob;
+  const current = await currentDocument(db, request.repositoryId, request.key, request.fingerprint);
+  if (current) return current;
   const stub = builders.get(builders.idFromName(`${request.repositoryId}:${request.key}`));
   const result = await stub.build(request);
   if (result.status === "missing") return null;

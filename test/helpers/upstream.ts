@@ -3,6 +3,7 @@
  * what is outside our control is mocked: the Worker's own code runs unchanged.
  */
 import { http, HttpResponse, type HttpResponseResolver } from "msw";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { setupServer } from "msw/node";
 
 export const UPSTREAM = "https://upstream.test";
@@ -48,4 +49,16 @@ export class FakeUpstream {
       return new HttpResponse(file.body, { status: 200, headers });
     };
   }
+}
+
+/** A FakeUpstream listening for the whole test file, with its failure mode and log reset before each test. */
+export function useFakeUpstream(): FakeUpstream {
+  const upstream = new FakeUpstream();
+  beforeAll(() => upstream.start());
+  afterAll(() => upstream.stop());
+  beforeEach(() => {
+    upstream.failure = null;
+    upstream.requests.length = 0;
+  });
+  return upstream;
 }

@@ -1,15 +1,9 @@
 import { env } from "cloudflare:test";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { api, call, createRepository, sha256 } from "../helpers/client";
-import { FakeUpstream, UPSTREAM } from "../helpers/upstream";
+import { UPSTREAM, useFakeUpstream } from "../helpers/upstream";
 
-const upstream = new FakeUpstream();
-beforeAll(() => upstream.start());
-afterAll(() => upstream.stop());
-beforeEach(() => {
-  upstream.failure = null;
-  upstream.requests.length = 0;
-});
+const upstream = useFakeUpstream();
 
 let n = 0;
 /** A fresh private remote repository per test, so cache state never leaks between tests. */

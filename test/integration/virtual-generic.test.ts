@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { api, call, createRepository } from "../helpers/client";
-import { FakeUpstream, UPSTREAM } from "../helpers/upstream";
+import { UPSTREAM, useFakeUpstream } from "../helpers/upstream";
 
-const upstream = new FakeUpstream();
-beforeAll(() => upstream.start());
-afterAll(() => upstream.stop());
-beforeEach(() => {
-  upstream.failure = null;
-  upstream.requests.length = 0;
-});
+const upstream = useFakeUpstream();
 
 let n = 0;
 const unique = (prefix: string) => `${prefix}-${++n}`;

@@ -1,10 +1,9 @@
 /**
- * Pure helpers for npm under the remote/virtual engine (DESIGN §5), ready to be wired into a
- * ProxySpec: path classification (packuments and version documents are metadata, tarballs
- * are artifacts; `-/…` endpoints are not cacheable), the shielding key, and hosted reads
- * that render tarball URLs for the repository the request came through. Not yet set as
- * `npmFormat.proxy`: remote and virtual npm repositories answer 404 until the engine's npm
- * support (packument merge, URL rewriting) lands.
+ * Pure helpers describing npm to the remote/virtual engine (DESIGN §5): path classification
+ * (packuments and version documents are metadata, tarballs are artifacts; `-/…` endpoints are
+ * not cacheable), the shielding key, and hosted reads that render tarball URLs for the
+ * repository the request came through. npm's remote and virtual reads need more than a
+ * ProxySpec (packument merge, release age, tarball winners): see ./virtual/serve.ts.
  */
 import type { HostedSource } from "../../repositories/hosted-source";
 import type { PathClass, ProxySpec } from "../types";

@@ -1,14 +1,15 @@
 /**
  * The npm registry protocol at `/npm/{repo}/` (clients set `registry=https://host/npm/{repo}/`);
- * the URL space is in paths.ts. Hosted repositories only for now: a remote or virtual npm
- * repository answers 404 to reads (its engine comes later) and writes go to a virtual
- * repository's deploy member (remote: 405). Names are validated before the repository is
+ * the URL space is in paths.ts. Reads work on every kind (remote and virtual through
+ * ./virtual/serve.ts); writes go to a hosted repository or a virtual repository's deploy
+ * member (remote: 405). Names are validated before the repository is
  * looked up, so a bad name is a 400 wherever it is sent.
  */
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import { RegistryError } from "../../errors";
-import { loadHostedSource } from "../../repositories/loader";
+import { HostedSource } from "../../repositories/hosted-source";
+import { loadHostedSource, loadRepository } from "../../repositories/loader";
 import { parseDocument, readBody } from "./document";
 import { validateNpmName } from "./names";
 import { parseNpmPath, type NpmRoute } from "./paths";
@@ -19,6 +20,7 @@ import { search } from "./search";
 import { listTags, removeTag, setTag } from "./tags";
 import { unpublishPackage, unpublishTarball } from "./unpublish";
 import { updatePackument } from "./update";
+import { serveProxiedPackument, serveProxiedTarball, serveProxiedVersion } from "./virtual/serve";
 import { login, ping, whoami } from "./user";
 
 export const npmRoutes = new Hono<AppEnv>();
@@ -37,6 +39,21 @@ function notAllowed(c: Context<AppEnv>): never {
 
 const hosted = (c: Context<AppEnv>, access: "read" | "write") => loadHostedSource(c, "npm", access);
 
+/** Packuments, version documents and tarballs from any kind of repository. */
+async function serveRead(c: Context<AppEnv>, r: Extract<NpmRoute, { kind: "packument" | "version" | "tarball" }>): Promise<Response> {
+  const name = validateNpmName(r.name, "existing");
+  const { repository, context } = await loadRepository(c, "npm", "read");
+  if (repository.kind === "hosted") {
+    const source = new HostedSource(repository, context);
+    if (r.kind === "packument") return servePackument(c, source, name);
+    if (r.kind === "version") return serveVersion(c, source, name, r.spec);
+    return serveTarball(c, source, name, r.filename);
+  }
+  if (r.kind === "packument") return serveProxiedPackument(c, repository, context, name);
+  if (r.kind === "version") return serveProxiedVersion(c, repository, context, name, r.spec);
+  return serveProxiedTarball(c, repository, context, name, r.filename);
+}
+
 npmRoutes.get("/*", async (c) => {
   const r = route(c);
   switch (r.kind) {
@@ -46,18 +63,10 @@ npmRoutes.get("/*", async (c) => {
       return ping(c);
     case "search":
       return search(c, await hosted(c, "read"));
-    case "packument": {
-      const name = validateNpmName(r.name, "existing");
-      return servePackument(c, await hosted(c, "read"), name);
-    }
-    case "version": {
-      const name = validateNpmName(r.name, "existing");
-      return serveVersion(c, await hosted(c, "read"), name, r.spec);
-    }
-    case "tarball": {
-      const name = validateNpmName(r.name, "existing");
-      return serveTarball(c, await hosted(c, "read"), name, r.filename);
-    }
+    case "packument":
+    case "version":
+    case "tarball":
+      return serveRead(c, r);
     case "dist-tags": {
       const name = validateNpmName(r.name, "existing");
       if (r.tag !== null) return notAllowed(c);

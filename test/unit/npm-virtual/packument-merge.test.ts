@@ -37,7 +37,7 @@ describe("mergePackuments", () => {
   it("takes conflicting versions whole from the higher-priority member and re-points tarballs", () => {
     const high = packument("high", ["1.0.0", "2.0.0"], { latest: "2.0.0" });
     const low = packument("low", ["1.0.0", "1.5.0"], { latest: "1.5.0", beta: "1.5.0" });
-    const merged = JSON.parse(mergePackuments("pkg", [{ member: "h", text: high }, { member: "l", text: low }], BASE) ?? "") as Doc;
+    const merged = JSON.parse(mergePackuments("pkg", [{ member: "h", text: high }, { member: "l", text: low }], BASE)?.text ?? "") as Doc;
     expect(Object.keys(merged.versions).sort()).toEqual(["1.0.0", "1.5.0", "2.0.0"]);
     expect(merged.versions["1.0.0"]?.dist.integrity).toBe("sha512-high1.0.0");
     expect(merged.versions["1.5.0"]?.dist.tarball).toBe(`${BASE}pkg/-/pkg-1.5.0.tgz`);
@@ -48,23 +48,23 @@ describe("mergePackuments", () => {
   it("never invents latest when the winner lacks it, and drops tags naming missing versions", () => {
     const high = packument("high", ["3.0.0"], { next: "3.0.0" });
     const low = packument("low", ["1.0.0"], { latest: "1.0.0", gone: "9.9.9" });
-    const merged = JSON.parse(mergePackuments("pkg", [{ member: "h", text: high }, { member: "l", text: low }], BASE) ?? "") as Doc;
+    const merged = JSON.parse(mergePackuments("pkg", [{ member: "h", text: high }, { member: "l", text: low }], BASE)?.text ?? "") as Doc;
     expect(merged["dist-tags"]).toEqual({ next: "3.0.0", latest: "1.0.0" });
-    const alone = JSON.parse(mergePackuments("pkg", [{ member: "h", text: high }], BASE) ?? "") as Doc;
+    const alone = JSON.parse(mergePackuments("pkg", [{ member: "h", text: high }], BASE)?.text ?? "") as Doc;
     expect(alone["dist-tags"].latest).toBeUndefined();
   });
 
   it("merges time: created earliest, modified latest, per version highest priority", () => {
     const high = packument("high", ["1.0.0"], {}, { created: "2024-02-01T00:00:00Z", modified: "2024-03-01T00:00:00Z", "1.0.0": "2024-02-01T00:00:00Z" });
     const low = packument("low", ["1.0.0"], {}, { created: "2023-01-01T00:00:00Z", modified: "2025-01-01T00:00:00Z", "1.0.0": "2023-01-01T00:00:00Z" });
-    const merged = JSON.parse(mergePackuments("pkg", [{ member: "h", text: high }, { member: "l", text: low }], BASE) ?? "") as Doc;
+    const merged = JSON.parse(mergePackuments("pkg", [{ member: "h", text: high }, { member: "l", text: low }], BASE)?.text ?? "") as Doc;
     expect(merged.time).toEqual({ created: "2023-01-01T00:00:00Z", modified: "2025-01-01T00:00:00Z", "1.0.0": "2024-02-01T00:00:00Z" });
   });
 
   it("keeps other fields from the first member that has them, including deprecations inside versions", () => {
     const high = JSON.stringify({ name: "pkg", versions: { "1.0.0": { ...version("1.0.0", "high"), deprecated: "use 2" } }, "dist-tags": {} });
     const low = packument("low", ["1.0.0"], {}, {}, { description: "from low" });
-    const merged = JSON.parse(mergePackuments("pkg", [{ member: "h", text: high }, { member: "l", text: low }], BASE) ?? "") as Doc & { versions: Record<string, { deprecated?: string }> };
+    const merged = JSON.parse(mergePackuments("pkg", [{ member: "h", text: high }, { member: "l", text: low }], BASE)?.text ?? "") as Doc & { versions: Record<string, { deprecated?: string }> };
     expect(merged.description).toBe("from low");
     expect(merged.versions["1.0.0"]?.deprecated).toBe("use 2");
   });
@@ -73,7 +73,9 @@ describe("mergePackuments", () => {
     const many = Array.from({ length: 4000 }, (_, i) => `1.0.${i}`);
     const big = packument("up", many, { latest: "1.0.3999" });
     const merged = mergePackuments("pkg", [{ member: "u", text: big }, { member: "h", text: packument("h", ["2.0.0"], {}) }], BASE);
-    expect(Object.keys((JSON.parse(merged ?? "") as Doc).versions)).toHaveLength(4001);
+    expect(Object.keys((JSON.parse(merged?.text ?? "") as Doc).versions)).toHaveLength(4001);
+    expect(merged?.winners.get("2.0.0")).toBe("h");
+    expect(merged?.winners.get("1.0.7")).toBe("u");
   });
 });
 

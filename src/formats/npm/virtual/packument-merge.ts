@@ -33,14 +33,21 @@ function parseSmall(raw: string | undefined): Record<string, string> {
 
 const DROPPED = new Set(["_id", "_rev", "_attachments", "name", "versions", "dist-tags", "time"]);
 
+export interface MergedPackument {
+  text: string;
+  /** Which member each version was taken from (tarballs must come from the same one). */
+  winners: Map<string, string>;
+}
+
 /**
  * Merges members' packuments (given in priority order) into one packument text whose
  * tarballs point at `base` (e.g. `https://host/npm/virtual/`). Returns null when no member
  * has the package.
  */
-export function mergePackuments(name: string, documents: readonly MemberPackument[], base: string): string | null {
+export function mergePackuments(name: string, documents: readonly MemberPackument[], base: string): MergedPackument | null {
   if (documents.length === 0) return null;
   const versions = new Map<string, string>();
+  const winners = new Map<string, string>();
   const distTags: Record<string, string> = {};
   const time: Record<string, string> = {};
   const others = new Map<string, string>();
@@ -52,7 +59,9 @@ export function mergePackuments(name: string, documents: readonly MemberPackumen
     const versionsRaw = members.get("versions");
     if (versionsRaw) {
       for (const [version, raw] of objectMembers(versionsRaw)) {
-        if (!versions.has(version)) versions.set(version, repointTarballs(raw, base, name));
+        if (versions.has(version)) continue;
+        versions.set(version, repointTarballs(raw, base, name));
+        winners.set(version, document.member);
       }
     }
     for (const [tag, version] of Object.entries(parseSmall(members.get("dist-tags")))) {
@@ -69,7 +78,7 @@ export function mergePackuments(name: string, documents: readonly MemberPackumen
   for (const [tag, version] of Object.entries(distTags)) if (!versions.has(version)) delete distTags[tag];
 
   const timeOut: Record<string, string> = { ...(created ? { created } : {}), ...(modified ? { modified } : {}), ...time };
-  return joinMembers([
+  const text = joinMembers([
     ["_id", JSON.stringify(name)],
     ["name", JSON.stringify(name)],
     ["dist-tags", JSON.stringify(distTags)],
@@ -77,4 +86,5 @@ export function mergePackuments(name: string, documents: readonly MemberPackumen
     ["time", JSON.stringify(timeOut)],
     ...others,
   ]);
+  return { text, winners };
 }
