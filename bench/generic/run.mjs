@@ -355,7 +355,7 @@ async function main() {
   const ngxDown = nginxRuns.map(rate);
   log("");
   log(`=== Edge Registry generic bench: ${SIZE_MIB} MiB random file, curl over loopback, ${RUNS} download runs each (median) ===`);
-  log(`upload   registry: ${rate(reg.upload.result).toFixed(1)} MiB/s (${reg.upload.result.seconds.toFixed(2)} s; one streamed put up to MULTIPART_THRESHOLD_BYTES = 64 MiB, R2 multipart in 8 MiB parts above)`);
+  log(`upload   registry: ${rate(reg.upload.result).toFixed(1)} MiB/s (${reg.upload.result.seconds.toFixed(2)} s; one streamed put up to MULTIPART_THRESHOLD_BYTES (4 GiB by default), R2 multipart in 8 MiB parts above)`);
   log(`upload   control : ${rate(ctl.upload.result).toFixed(1)} MiB/s (${ctl.upload.result.seconds.toFixed(2)} s; one streamed put)`);
   log(`upload   control-multipart: ${rate(ctlMp.upload.result).toFixed(1)} MiB/s (${ctlMp.upload.result.seconds.toFixed(2)} s; R2 multipart, 8 MiB parts)`);
   log(`download registry: ${median(regDown).toFixed(1)} MiB/s (runs: ${fmt(regDown)})`);
