@@ -1,16 +1,15 @@
 /**
- * Reads from a hosted npm repository: the packument (full, or abbreviated when the client
- * accepts `application/vnd.npm.install-v1+json` as npm install/pacote does), one version
- * document by version or dist-tag (`npm view pkg@latest`), and tarballs. Packuments carry a
- * weak ETag of the package revision and answer If-None-Match with 304; `Cache-Control:
- * no-cache` makes npm revalidate rather than trust its cache after a publish.
+ * Reads from a hosted npm repository: the packument built from D1 (the DocumentBuilder
+ * stores it per package revision, see ./virtual/serve.ts; full, or abbreviated when the
+ * client accepts `application/vnd.npm.install-v1+json` as npm install/pacote does), one
+ * version document by version or dist-tag (`npm view pkg@latest`), and tarballs.
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { notFound } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
 import { tarballFilename, versionFromFilename, type NpmName } from "./names";
-import { ABBREVIATED_MEDIA_TYPE, abbreviate, buildPackument, renderVersion, type JsonObject, type Packument, type StoredVersion } from "./packument";
+import { ABBREVIATED_MEDIA_TYPE, buildPackument, renderVersion, type JsonObject, type Packument, type StoredVersion } from "./packument";
 import { README_PROPERTY, loadState, revString, type NpmState } from "./state";
 
 /** `{origin}/npm/{repo}/`: the base every tarball URL in a document starts with. */
@@ -56,21 +55,6 @@ function jsonResponse(body: unknown, contentType: string, headers: Record<string
   return new Response(JSON.stringify(body), { headers: { "Content-Type": contentType, ...headers } });
 }
 
-/** The packument response (full or abbreviated by `Accept`, 304 on a matching If-None-Match), or null when unknown. */
-export async function packumentResponse(source: HostedSource, name: NpmName, base: string, requestHeaders: Headers): Promise<Response | null> {
-  const abbreviated = wantsAbbreviated(requestHeaders.get("Accept") ?? undefined);
-  const state = await loadState(source, name.name.toLowerCase());
-  if (!state || state.pkg.name !== name.name) return null;
-  const etag = `W/"${revString(state)}${abbreviated ? "-abbreviated" : ""}"`;
-  const headers = { ETag: etag, "Cache-Control": "no-cache", Vary: "Accept, Authorization" };
-  const ifNoneMatch = requestHeaders.get("If-None-Match");
-  if (ifNoneMatch && ifNoneMatch.split(",").some((t) => t.trim() === etag)) return new Response(null, { status: 304, headers });
-  const built = await hostedPackument(source, name, base, !abbreviated);
-  if (!built) return null;
-  if (abbreviated) return jsonResponse(abbreviate(built.packument), `${ABBREVIATED_MEDIA_TYPE}; charset=utf-8`, headers);
-  return jsonResponse(built.packument, "application/json; charset=utf-8", headers);
-}
-
 /** One version object by version or dist-tag (`npm view pkg@latest`), or null. */
 export async function versionResponse(source: HostedSource, name: NpmName, spec: string, base: string): Promise<Response | null> {
   const state = await loadState(source, name.name.toLowerCase());
@@ -87,12 +71,6 @@ export async function tarballResponse(source: HostedSource, name: NpmName, filen
   const version = versionFromFilename(name, filename);
   const found = version === null ? null : await source.findFile(name.name.toLowerCase(), version.toLowerCase(), tarballFilename(name, version).toLowerCase());
   return found ? source.serveFile(request, found, { contentType: "application/octet-stream" }) : null;
-}
-
-export async function servePackument(c: Context<AppEnv>, source: HostedSource, name: NpmName): Promise<Response> {
-  const response = await packumentResponse(source, name, registryBase(c), c.req.raw.headers);
-  if (!response) throw notFound(`package ${name.name}`);
-  return response;
 }
 
 export async function serveVersion(c: Context<AppEnv>, source: HostedSource, name: NpmName, spec: string): Promise<Response> {

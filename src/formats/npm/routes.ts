@@ -15,7 +15,7 @@ import { validateNpmName } from "./names";
 import { parseNpmPath, type NpmRoute } from "./paths";
 import { publishVersion } from "./publish";
 import { scanPublishBody } from "./publish-body";
-import { servePackument, serveTarball, serveVersion } from "./read";
+import { serveTarball, serveVersion } from "./read";
 import { search } from "./search";
 import { listTags, removeTag, setTag } from "./tags";
 import { unpublishPackage, unpublishTarball } from "./unpublish";
@@ -45,7 +45,8 @@ async function serveRead(c: Context<AppEnv>, r: Extract<NpmRoute, { kind: "packu
   const { repository, context } = await loadRepository(c, "npm", "read");
   if (repository.kind === "hosted") {
     const source = new HostedSource(repository, context);
-    if (r.kind === "packument") return servePackument(c, source, name);
+    // Hosted packuments are precomputed per package revision too: no rebuild per request.
+    if (r.kind === "packument") return serveProxiedPackument(c, repository, context, name);
     if (r.kind === "version") return serveVersion(c, source, name, r.spec);
     return serveTarball(c, source, name, r.filename);
   }

@@ -44,7 +44,12 @@ export interface MergedPackument {
  * tarballs point at `base` (e.g. `https://host/npm/virtual/`). Returns null when no member
  * has the package.
  */
-export function mergePackuments(name: string, documents: readonly MemberPackument[], base: string): MergedPackument | null {
+export function mergePackuments(
+  name: string,
+  documents: readonly MemberPackument[],
+  base: string,
+  options: { keepRevision?: boolean } = {},
+): MergedPackument | null {
   if (documents.length === 0) return null;
   const versions = new Map<string, string>();
   const winners = new Map<string, string>();
@@ -53,6 +58,8 @@ export function mergePackuments(name: string, documents: readonly MemberPackumen
   const others = new Map<string, string>();
   let created: string | undefined;
   let modified: string | undefined;
+  // A hosted repository's own packument keeps `_rev`: npm unpublish sends it back.
+  const revision = options.keepRevision && documents[0] ? new Map(objectMembers(documents[0].text)).get("_rev") : undefined;
 
   for (const document of documents) {
     const members = new Map(objectMembers(document.text));
@@ -80,6 +87,7 @@ export function mergePackuments(name: string, documents: readonly MemberPackumen
   const timeOut: Record<string, string> = { ...(created ? { created } : {}), ...(modified ? { modified } : {}), ...time };
   const text = joinMembers([
     ["_id", JSON.stringify(name)],
+    ...(revision ? ([["_rev", revision]] as [string, string][]) : []),
     ["name", JSON.stringify(name)],
     ["dist-tags", JSON.stringify(distTags)],
     ["versions", joinMembers(versions)],

@@ -31,6 +31,8 @@ export interface PackumentParams {
   now: number;
   winnersKey: string;
   winnersFingerprint: string;
+  /** Keep `_rev` (a hosted repository serving its own packument). */
+  keepRevision: boolean;
 }
 
 async function sourceText(db: Database, bucket: R2Bucket, source: PackumentParams["sources"][number], params: PackumentParams): Promise<string | null> {
@@ -53,7 +55,7 @@ registerRecipe(PACKUMENT_RECIPE, async ({ db, bucket, params: raw }) => {
     if (text === null) continue;
     documents.push({ member: source.member, text: source.minReleaseAgeHours > 0 ? applyReleaseAge(text, source.minReleaseAgeHours, params.now).text : text });
   }
-  const merged = mergePackuments(params.name, documents, params.base);
+  const merged = mergePackuments(params.name, documents, params.base, { keepRevision: params.keepRevision });
   if (!merged) return null;
   const winners: Companion = {
     key: params.winnersKey,

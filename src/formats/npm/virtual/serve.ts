@@ -1,7 +1,8 @@
 /**
  * npm reads through remote and virtual repositories: packuments are precomputed documents
- * (built once per fingerprint of their sources, then streamed from R2), version documents
- * are cut from the full one, and tarballs come from the member whose version won the merge.
+ * (built once per fingerprint of their sources, then streamed from R2; hosted repositories
+ * serve theirs the same way, keyed by package revision), version documents are cut from the
+ * full one, and tarballs come from the member whose version won the merge.
  * Versions hidden by the minimum release age are absent from packuments and 404 as tarballs.
  */
 import type { Context } from "hono";
@@ -59,6 +60,7 @@ async function plan(c: Context<AppEnv>, repository: Repository, ctx: SourceConte
     now,
     winnersKey: `npm:winners:${name.name}`,
     winnersFingerprint,
+    keepRevision: repository.kind === "hosted",
   };
   return { params, fingerprint: await fingerprintOf([abbreviated ? "abbreviated" : "full", base, winnersFingerprint]), cache: collected.cache };
 }
