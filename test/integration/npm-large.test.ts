@@ -1,5 +1,5 @@
 // Size: a 4,000-version package (rows inserted straight into D1, as a migration of a big
-// package would leave them) served as full and abbreviated packuments, and a ~25 MB
+// package would leave them) served as full and abbreviated packuments, and a ~60 MB
 // tarball published through the chunked base64 path and read back byte for byte.
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -50,9 +50,9 @@ describe("a 4,000-version package", () => {
   });
 });
 
-describe("a ~25 MB tarball", () => {
-  it("publishes (about 33 MB of base64) and downloads byte for byte", async () => {
-    const size = 25 * 1024 * 1024 + 12345;
+describe("a ~60 MB tarball, close to the largest a 128 MB Worker publishes", () => {
+  it("publishes (about 80 MB of base64) and downloads byte for byte", async () => {
+    const size = 60 * 1024 * 1024 + 12345;
     const tgz = tarballBytes(size, 42);
     const res = await publish(R, "big-tarball", "1.0.0", tgz);
     expect(res.status, await res.clone().text()).toBe(201);
