@@ -7,6 +7,8 @@ export interface FakeVersion {
   published: string;
   tarball: Uint8Array;
   deprecated?: string;
+  /** Extra fields for the version object (e.g. padding to reach realistic sizes). */
+  extra?: Record<string, unknown>;
 }
 
 async function sha512Base64(bytes: Uint8Array): Promise<string> {
@@ -27,6 +29,7 @@ export async function fakeNpmPackage(upstream: FakeUpstream, prefix: string, nam
       name,
       version: v.version,
       ...(v.deprecated ? { deprecated: v.deprecated } : {}),
+      ...v.extra,
       dist: { tarball: `${UPSTREAM}/${prefix}/${name}/-/${file(v.version)}`, integrity: integrity[v.version], shasum: "0".repeat(40) },
     };
     upstream.files.set(`/${prefix}/${name}/-/${file(v.version)}`, { body: v.tarball });

@@ -137,20 +137,31 @@ describe("npm virtual repository", () => {
     expect((await packument(v, "untagged")).doc?.["dist-tags"]).toEqual({ next: "1.0.0", old: "0.1.0" });
   });
 
-  it("serves a 4,000-version packument and does not rebuild it for repeated requests", async () => {
+  it("serves a 20 MB, 4,000-version packument merged in a virtual under 32 concurrent requests, built once", async () => {
     const outside = await remote();
-    const versions = Array.from({ length: 4000 }, (_, i) => ({ version: `1.0.${i}`, published: iso(100 * DAY - i * 1000), tarball: bytes(8, i) }));
+    const dependencies = Object.fromEntries(Array.from({ length: 140 }, (_, i) => [`dependency-number-${i}`, `^${i}.0.0`]));
+    const versions = Array.from({ length: 4000 }, (_, i) => ({
+      version: `1.0.${i}`,
+      published: iso(100 * DAY - i * 1000),
+      tarball: bytes(8, i),
+      extra: { description: "a package description that is long enough to look like a real one", dependencies },
+    }));
     await fakeNpmPackage(upstream, outside, "huge", versions, { latest: "1.0.3999" });
     const local = await hosted();
     expect((await publish(local, "huge", "2.0.0", bytes(8, 1))).status).toBe(201);
     const v = await virtual([{ repository: outside }, { repository: local }], { shielding: false });
-    const first = await packument(v, "huge");
-    expect(Object.keys(first.doc?.versions ?? {})).toHaveLength(4001);
-    const built = await env.DB.prepare("SELECT blob_id, fetched_at FROM cache_entry WHERE key LIKE 'npm:packument:full:%huge'").all<{ blob_id: number; fetched_at: number }>();
-    const results = await Promise.all(Array.from({ length: 8 }, () => packument(v, "huge")));
-    for (const r of results) expect(r.res.status).toBe(200);
+    const requests = await Promise.all(Array.from({ length: 32 }, () => call(`/npm/${v}/huge`)));
+    const sizes = await Promise.all(requests.map(async (r) => (await r.arrayBuffer()).byteLength));
+    expect(requests.map((r) => r.status)).toEqual(Array(32).fill(200));
+    expect(new Set(sizes).size).toBe(1);
+    expect(sizes[0]).toBeGreaterThan(20_000_000);
+    const builds = await env.DB.prepare("SELECT blob_id, fetched_at FROM cache_entry WHERE key LIKE 'npm:packument:full:%huge'").all<{ blob_id: number; fetched_at: number }>();
+    expect(builds.results).toHaveLength(1);
+    await packument(v, "huge");
     const after = await env.DB.prepare("SELECT blob_id, fetched_at FROM cache_entry WHERE key LIKE 'npm:packument:full:%huge'").all<{ blob_id: number; fetched_at: number }>();
-    expect(after.results).toEqual(built.results);
+    expect(after.results).toEqual(builds.results);
     expect(upstream.count(`/${outside}/huge`)).toBe(1);
-  });
+    const doc = (await packument(v, "huge", ABBREVIATED)).doc;
+    expect(Object.keys(doc?.versions ?? {})).toHaveLength(4001);
+  }, 120_000);
 });
