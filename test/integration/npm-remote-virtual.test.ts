@@ -101,6 +101,17 @@ describe("npm virtual repository", () => {
     expect(fromRemote.headers.get("X-Registry-Member")).toBe(outside);
   });
 
+  it("searches a virtual's hosted members", async () => {
+    const a = await hosted();
+    const b = await hosted();
+    expect((await publish(a, "findme-one", "1.0.0", bytes(10, 1))).status).toBe(201);
+    expect((await publish(b, "findme-two", "1.0.0", bytes(10, 2))).status).toBe(201);
+    const v = await virtual([{ repository: a }, { repository: b }, { repository: await remote() }]);
+    const res = await call(`/npm/${v}/-/v1/search?text=findme`);
+    const found = (await res.json()) as { objects: { package: { name: string } }[]; total: number };
+    expect(found.objects.map((o) => o.package.name).sort()).toEqual(["findme-one", "findme-two"]);
+  });
+
   it("shields names present in a hosted member and honours include/exclude", async () => {
     const local = await hosted();
     const outside = await remote();

@@ -8,6 +8,7 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import { RegistryError } from "../../errors";
+import { listMembers } from "../../db/repositories";
 import { HostedSource } from "../../repositories/hosted-source";
 import { loadHostedSource, loadRepository } from "../../repositories/loader";
 import { parseDocument, readBody } from "./document";
@@ -39,6 +40,15 @@ function notAllowed(c: Context<AppEnv>): never {
 
 const hosted = (c: Context<AppEnv>, access: "read" | "write") => loadHostedSource(c, "npm", access);
 
+/** Hosted repositories a search covers: the repository itself, or a virtual's hosted members (remote upstreams are not searched). */
+async function searchableSources(c: Context<AppEnv>): Promise<HostedSource[]> {
+  const { repository, context } = await loadRepository(c, "npm", "read");
+  if (repository.kind === "hosted") return [new HostedSource(repository, context)];
+  if (repository.kind === "remote") return [];
+  const members = await listMembers(context.db, repository.id);
+  return members.filter((m) => m.repository.kind === "hosted").map((m) => new HostedSource(m.repository, context));
+}
+
 /** Packuments, version documents and tarballs from any kind of repository. */
 async function serveRead(c: Context<AppEnv>, r: Extract<NpmRoute, { kind: "packument" | "version" | "tarball" }>): Promise<Response> {
   const name = validateNpmName(r.name, "existing");
@@ -63,7 +73,7 @@ npmRoutes.get("/*", async (c) => {
     case "ping":
       return ping(c);
     case "search":
-      return search(c, await hosted(c, "read"));
+      return search(c, await searchableSources(c));
     case "packument":
     case "version":
     case "tarball":

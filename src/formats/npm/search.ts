@@ -110,11 +110,19 @@ function intParam(value: string | undefined, fallback: number, min: number, max:
   return Math.min(n, max);
 }
 
-export async function search(c: Context<AppEnv>, source: HostedSource): Promise<Response> {
+/** Searches hosted repositories (a virtual's hosted members, in priority order: a name found twice counts once). */
+export async function search(c: Context<AppEnv>, sources: readonly HostedSource[]): Promise<Response> {
   const query = parseSearchText(c.req.query("text") ?? "");
   const size = intParam(c.req.query("size"), 20, 0, MAX_SIZE, "size");
   const from = intParam(c.req.query("from"), 0, 0, Number.MAX_SAFE_INTEGER, "from");
-  const rows = await source.searchPackages([...query.words, ...query.keywords], `${TAG_PREFIX}latest`, MAX_CANDIDATES);
+  const seen = new Set<string>();
+  const rows: PackageWithVersion[] = [];
+  for (const source of sources) {
+    for (const row of await source.searchPackages([...query.words, ...query.keywords], `${TAG_PREFIX}latest`, MAX_CANDIDATES)) {
+      if (!seen.has(row.name)) rows.push(row);
+      seen.add(row.name);
+    }
+  }
   const matches: { row: PackageWithVersion; metadata: JsonObject; score: number }[] = [];
   for (const row of rows) {
     const parsed: unknown = JSON.parse(row.metadata);
