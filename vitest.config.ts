@@ -25,6 +25,8 @@ export default defineConfig(async () => {
     test: {
       include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],
+      // The Worker logs one JSON line per request; keep them out of test output (errors still show).
+      onConsoleLog: (log: string, type: "stdout" | "stderr") => !(type === "stdout" && log.startsWith('{"id":')),
     },
   };
 });
