@@ -67,7 +67,8 @@ export async function authenticate(headers: Headers, context: AuthContext): Prom
     if (token.revokedAt !== null) throw new RegistryError("unauthorized", "token has been revoked");
     if (token.expiresAt !== null && token.expiresAt <= Date.now()) throw new RegistryError("unauthorized", "token has expired");
     if (found.ownerDisabled) throw new RegistryError("unauthorized", "user is disabled");
-    context.waitUntil(touchToken(context.db, token.id));
+    // Last use is kept to the minute: a D1 write on every request would cost more than it tells.
+    if (token.lastUsedAt === null || token.lastUsedAt < Date.now() - 60_000) context.waitUntil(touchToken(context.db, token.id));
     const granted = expandScopes(JSON.parse(token.scopes) as Scope[]);
     // A user's token never exceeds its owner: admin lapses once the owner is no longer an admin.
     if (token.userId !== null && !found.ownerIsAdmin) granted.delete("admin");

@@ -26,8 +26,8 @@ export interface PackumentParams {
   /** `{origin}/npm/{repo}/`: where tarball URLs point. */
   base: string;
   abbreviated: boolean;
-  /** Per source, the release age in hours its versions must reach (0: none). */
-  sources: (PackumentSource & { minReleaseAgeHours: number })[];
+  /** In priority order, each with the release age its versions must reach (0: none). */
+  sources: PackumentSource[];
   now: number;
   winnersKey: string;
   winnersFingerprint: string;

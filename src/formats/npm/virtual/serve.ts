@@ -26,17 +26,6 @@ import { collectSources, type CollectedSources } from "./sources";
 /** Release-age filters are re-evaluated at most every 10 minutes (part of the fingerprint). */
 const RELEASE_AGE_BUCKET_MS = 600_000;
 
-async function releaseAges(ctx: SourceContext, repository: Repository, sources: CollectedSources["sources"]): Promise<number[]> {
-  const own = repository.settings.minReleaseAgeHours ?? 0;
-  return Promise.all(
-    sources.map(async (s) => {
-      if (s.kind === "hosted") return 0; // your own hosted versions are visible at once
-      const member = s.member === repository.name ? repository : await findRepository(ctx.db, s.member);
-      return Math.max(own, member?.settings.minReleaseAgeHours ?? 0);
-    }),
-  );
-}
-
 interface Plan {
   params: PackumentParams;
   fingerprint: string;
@@ -46,17 +35,16 @@ interface Plan {
 async function plan(c: Context<AppEnv>, repository: Repository, ctx: SourceContext, name: NpmName, abbreviated: boolean): Promise<Plan | null> {
   const collected = await collectSources(repository, ctx, c.env, name);
   if (collected.sources.length === 0) return null;
-  const ages = await releaseAges(ctx, repository, collected.sources);
   const now = Date.now();
-  const bucket = ages.some((a) => a > 0) ? Math.floor(now / RELEASE_AGE_BUCKET_MS) : 0;
-  const sourceIds = collected.sources.map((s, i) => `${s.member}:${s.kind === "hosted" ? s.rev : s.sha256}:${ages[i] ?? 0}`);
+  const bucket = collected.sources.some((s) => s.minReleaseAgeHours > 0) ? Math.floor(now / RELEASE_AGE_BUCKET_MS) : 0;
+  const sourceIds = collected.sources.map((s) => `${s.member}:${s.kind === "hosted" ? s.rev : s.sha256}:${s.minReleaseAgeHours}`);
   const winnersFingerprint = await fingerprintOf(["winners", bucket, ...sourceIds]);
   const base = `${new URL(c.req.url).origin}/npm/${repository.name}/`;
   const params: PackumentParams = {
     name: name.name,
     base,
     abbreviated,
-    sources: collected.sources.map((s, i) => ({ ...s, minReleaseAgeHours: ages[i] ?? 0 })),
+    sources: collected.sources,
     now,
     winnersKey: `npm:winners:${name.name}`,
     winnersFingerprint,

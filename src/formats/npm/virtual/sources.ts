@@ -9,7 +9,6 @@ import type { Principal } from "../../../auth/principal";
 import type { MemberRef } from "../../../db/repositories";
 import { listMembers } from "../../../db/repositories";
 import type { Bindings } from "../../../env";
-import { findPackage } from "../../../db/packages";
 import { RegistryError } from "../../../errors";
 import { HostedSource, type SourceContext } from "../../../repositories/hosted-source";
 import type { Repository } from "../../../repositories/model";
@@ -18,9 +17,13 @@ import { RemoteSource } from "../../../virtual/remote-source";
 import type { NpmName } from "../names";
 import { loadState, revString } from "../state";
 
-export type PackumentSource =
+export type PackumentSource = (
   | { member: string; kind: "hosted"; repositoryId: number; rev: string }
-  | { member: string; kind: "blob"; r2Key: string; sha256: string };
+  | { member: string; kind: "blob"; r2Key: string; sha256: string }
+) & {
+  /** Release age (hours) this source's versions must reach; 0 for hosted sources. */
+  minReleaseAgeHours: number;
+};
 
 export interface CollectedSources {
   sources: PackumentSource[];
@@ -31,21 +34,29 @@ export interface CollectedSources {
 /** The upstream path of a packument: scoped names as one escaped segment (`@scope%2fname`). */
 export const upstreamPackumentPath = (name: NpmName): string => encodeURIComponent(name.name).replace(/^%40/, "@");
 
-async function remoteSource(remote: RemoteSource, name: NpmName, member: string): Promise<{ source: PackumentSource; cache: CollectedSources["cache"] } | null> {
-  const hit = await remote.get(`packument/${name.name}`, "metadata", { upstreamPath: upstreamPackumentPath(name), accept: "application/json" });
-  if (!hit) return null;
-  return { source: { member, kind: "blob", r2Key: hit.blob.r2Key, sha256: hit.blob.sha256 }, cache: hit.cache };
-}
-
-async function hostedSource(repository: Repository, ctx: SourceContext, name: NpmName): Promise<PackumentSource | null> {
-  const state = await loadState(new HostedSource(repository, ctx), name.name.toLowerCase());
-  if (!state || state.pkg.name !== name.name) return null;
-  return { member: repository.name, kind: "hosted", repositoryId: repository.id, rev: revString(state) };
-}
-
 const severity = { HIT: 0, REVALIDATED: 1, MISS: 2, STALE: 3 } as const;
+type Found = { source: PackumentSource; cache: CollectedSources["cache"] } | null;
 
-/** Sources of a remote repository, or of a virtual one's eligible members (include/exclude, shielding). */
+async function hostedSource(member: Repository, ctx: SourceContext, name: NpmName): Promise<Found> {
+  const state = await loadState(new HostedSource(member, ctx), name.name.toLowerCase());
+  if (!state || state.pkg.name !== name.name) return null;
+  return { source: { member: member.name, kind: "hosted", repositoryId: member.id, rev: revString(state), minReleaseAgeHours: 0 }, cache: "HIT" };
+}
+
+async function remoteSource(member: Repository, ctx: SourceContext, env: Pick<Bindings, "FILLS">, name: NpmName, minReleaseAgeHours: number): Promise<Found> {
+  const hit = await new RemoteSource(member, ctx, env).get(`packument/${name.name}`, "metadata", {
+    upstreamPath: upstreamPackumentPath(name),
+    accept: "application/json",
+  });
+  if (!hit) return null;
+  return { source: { member: member.name, kind: "blob", r2Key: hit.blob.r2Key, sha256: hit.blob.sha256, minReleaseAgeHours }, cache: hit.cache };
+}
+
+/**
+ * Sources of a remote repository, or of a virtual one's eligible members (include/exclude,
+ * shielding), in priority order. Members are asked in parallel: hosted members first (their
+ * answer decides shielding), then remote members unless a hosted member has the name.
+ */
 export async function collectSources(
   repository: Repository,
   ctx: SourceContext,
@@ -55,37 +66,30 @@ export async function collectSources(
   const members: MemberRef[] =
     repository.kind === "virtual" ? await listMembers(ctx.db, repository.id) : [{ repository, priority: 0, include: null, exclude: null }];
   const key = name.name.toLowerCase();
-  let eligible = members.filter((m) => memberServes(m, key));
-  if (repository.kind === "virtual" && repository.settings.shielding) {
-    for (const m of eligible) {
-      if (m.repository.kind === "hosted" && (await findPackage(ctx.db, m.repository.id, key))) {
-        eligible = eligible.filter((e) => e.repository.kind === "hosted");
-        break;
-      }
-    }
-  }
-  const sources: PackumentSource[] = [];
-  let cache: CollectedSources["cache"] = "HIT";
+  const eligible = members.filter((m) => memberServes(m, key)).map((m) => m.repository);
+  const own = repository.settings.minReleaseAgeHours ?? 0;
+
+  const hosted = await Promise.all(eligible.map((m) => (m.kind === "hosted" ? hostedSource(m, ctx, name) : Promise.resolve(null))));
+  const shielded = repository.kind === "virtual" && repository.settings.shielding && hosted.some((h) => h !== null);
   let unavailable: RegistryError | null = null;
-  for (const { repository: member } of eligible) {
-    if (member.kind === "hosted") {
-      const source = await hostedSource(member, ctx, name);
-      if (source) sources.push(source);
-      continue;
-    }
-    try {
-      const found = await remoteSource(new RemoteSource(member, ctx, env), name, member.name);
-      if (!found) continue;
-      sources.push(found.source);
-      if (severity[found.cache] > severity[cache]) cache = found.cache;
-    } catch (error) {
-      // One member's upstream being down leaves it out; only fail when nobody answered.
-      if (!(error instanceof RegistryError) || error.code !== "upstream_unavailable") throw error;
-      unavailable = error;
-    }
-  }
-  if (sources.length === 0 && unavailable) throw unavailable;
-  return { sources, cache };
+  const remote = await Promise.all(
+    eligible.map(async (m) => {
+      if (m.kind !== "remote" || shielded) return null;
+      try {
+        return await remoteSource(m, ctx, env, name, Math.max(own, m.settings.minReleaseAgeHours ?? 0));
+      } catch (error) {
+        // One member's upstream being down leaves it out; only fail when nobody answered.
+        if (!(error instanceof RegistryError) || error.code !== "upstream_unavailable") throw error;
+        unavailable = error;
+        return null;
+      }
+    }),
+  );
+  const found = eligible.map((_, i) => hosted[i] ?? remote[i] ?? null).filter((f): f is NonNullable<Found> => f !== null);
+  if (found.length === 0 && unavailable) throw unavailable;
+  let cache: CollectedSources["cache"] = "HIT";
+  for (const f of found) if (severity[f.cache] > severity[cache]) cache = f.cache;
+  return { sources: found.map((f) => f.source), cache };
 }
 
 /** A principal-free context for work done inside Durable Objects on behalf of a request. */
