@@ -14,13 +14,14 @@
 //
 // Env: BENCH_SIZE_MIB (256), BENCH_RUNS (download repetitions per server, 3),
 //      BENCH_KEEP=1 keeps the temp directory. Everything started here is stopped here.
-import { execFile, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
+import { SAMPLE_MS, withRss, workerdProcesses } from "../lib/rss.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/generic/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:generic` (Node 24).");
@@ -32,7 +33,6 @@ const MiB = 1024 * 1024;
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 256);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SIZE = SIZE_MIB * MiB;
-const SAMPLE_MS = 100;
 
 const cleanups = [];
 async function cleanup() {
@@ -113,91 +113,6 @@ function ensureNginx() {
   const installed = which("nginx");
   if (!installed) throw new Error("nginx-light installed but nginx is not on PATH");
   return installed;
-}
-
-/** Every workerd process below `rootPid`, labelled by role. */
-function workerdProcesses(rootPid, port) {
-  const r = spawnSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" });
-  const rows = r.stdout.split("\n").filter(Boolean).map((line) => {
-    const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-    return m ? { pid: Number(m[1]), ppid: Number(m[2]), args: m[3] } : null;
-  }).filter(Boolean);
-  const children = new Map();
-  for (const row of rows) children.set(row.ppid, [...(children.get(row.ppid) ?? []), row]);
-  const found = [];
-  const walk = (pid) => {
-    for (const child of children.get(pid) ?? []) {
-      if (/\bworkerd\b/.test(child.args.split(" ")[0] ?? "")) {
-        const role = child.args.includes(`entry=127.0.0.1:${port}`) ? "proxy (wrangler's entry on the dev port)"
-          : child.args.includes("--inspector-addr") ? "user Worker (+ local R2/D1/DO simulators)" : "other";
-        found.push({ pid: child.pid, role });
-      }
-      walk(child.pid);
-    }
-  };
-  walk(rootPid);
-  return found;
-}
-
-/** Samples RSS (KiB) of `pids` every 100 ms with ps until stop(). */
-function rssSampler(pids) {
-  const samples = [];
-  let timer = null;
-  let busy = false;
-  const sampleOnce = () =>
-    new Promise((done) => {
-      execFile("ps", ["-o", "pid=,rss=", "-p", pids.join(",")], (error, stdout) => {
-        const at = Date.now();
-        const values = {};
-        for (const line of (stdout ?? "").split("\n")) {
-          const [pid, rss] = line.trim().split(/\s+/).map(Number);
-          if (pid && Number.isFinite(rss)) values[pid] = rss;
-        }
-        if (Object.keys(values).length) samples.push({ at, values });
-        done();
-      });
-    });
-  return {
-    samples,
-    start() {
-      timer = setInterval(() => {
-        if (busy) return;
-        busy = true;
-        sampleOnce().finally(() => (busy = false));
-      }, SAMPLE_MS);
-    },
-    async stop() {
-      clearInterval(timer);
-      while (busy) await sleep(10);
-      await sampleOnce();
-    },
-  };
-}
-
-/** Idle RSS per pid: median of ~1 s of samples right before a transfer. */
-async function baseline(pids) {
-  const s = rssSampler(pids);
-  s.start();
-  await sleep(1000);
-  await s.stop();
-  return Object.fromEntries(pids.map((pid) => [pid, median(s.samples.map((x) => x.values[pid]).filter((v) => v !== undefined)) ?? 0]));
-}
-
-/** Runs `transfer` while sampling RSS; returns its result and baseline/peak per pid (KiB). */
-async function withRss(pids, transfer) {
-  const base = await baseline(pids);
-  const s = rssSampler(pids);
-  s.start();
-  let result;
-  try {
-    result = await transfer();
-  } finally {
-    await s.stop();
-  }
-  const peak = Object.fromEntries(pids.map((pid) => [pid, Math.max(0, ...s.samples.map((x) => x.values[pid] ?? 0))]));
-  // A workerd that exits mid-transfer (crash, or a reload) makes this phase's numbers meaningless.
-  const vanished = pids.filter((pid) => s.samples.some((x) => x.values[pid] === undefined) || !(base[pid] > 0));
-  return { result, base, peak, vanished, samples: s.samples.length };
 }
 
 async function curlTransfer(args) {
