@@ -14,20 +14,21 @@
 //
 // Env: BENCH_SIZE_MIB (256), BENCH_RUNS (download repetitions per server, 3),
 //      BENCH_KEEP=1 keeps the temp directory. Everything started here is stopped here.
-import { spawn, spawnSync } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
+import { sha256File, writeRandomFile } from "../lib/files.mjs";
+import { ensureNginx, which } from "../lib/nginx.mjs";
 import { SAMPLE_MS, withRss, workerdProcesses } from "../lib/rss.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/generic/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:generic` (Node 24).");
   process.exit(2);
 }
-const { apiOk, freePort, repoRoot, runCli, sleep, startRegistry, startWranglerDev, CLIENT_PATH } = await import("../../test/e2e/harness.ts");
+const { apiOk, freePort, repoRoot, runCli, sleep, startRegistry, startWranglerDev } = await import("../../test/e2e/harness.ts");
 
 const MiB = 1024 * 1024;
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 256);
@@ -56,64 +57,6 @@ const mib = (bytes) => (bytes / MiB).toFixed(1);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // ---------------------------------------------------------------------------------------
-
-async function writeRandomFile(path, size) {
-  const hash = createHash("sha256");
-  const out = createWriteStream(path);
-  for (let written = 0; written < size; ) {
-    const chunk = randomBytes(Math.min(MiB, size - written));
-    hash.update(chunk);
-    if (!out.write(chunk)) await once(out, "drain");
-    written += chunk.length;
-  }
-  out.end();
-  await once(out, "finish");
-  return hash.digest("hex");
-}
-
-async function sha256File(path) {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk);
-  return hash.digest("hex");
-}
-
-function which(command) {
-  const r = spawnSync("sh", ["-c", 'command -v "$0"', command], { env: { PATH: CLIENT_PATH }, encoding: "utf8" });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
-
-function pidsOf(name) {
-  const r = spawnSync("ps", ["-eo", "pid=,comm="], { encoding: "utf8" });
-  return new Set(r.stdout.split("\n").map((l) => l.trim().split(/\s+/)).filter(([, comm]) => comm === name).map(([pid]) => Number(pid)));
-}
-
-/** Finds nginx, installing Debian's nginx-light if needed; stops any service apt started. */
-function ensureNginx() {
-  const found = which("nginx");
-  if (found) return found;
-  log("nginx not found: apt-get install -y nginx-light");
-  const before = pidsOf("nginx");
-  const sudo = process.getuid?.() === 0 ? [] : ["sudo"];
-  const run = (args) => {
-    const r = spawnSync(sudo[0] ?? args[0], sudo.length ? args : args.slice(1), { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-    if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status})`);
-  };
-  run(["apt-get", "update"]);
-  run(["apt-get", "install", "-y", "--no-install-recommends", "nginx-light"]);
-  // The package may start the system nginx service; we started it, so we stop it.
-  for (const pid of pidsOf("nginx")) {
-    if (!before.has(pid)) {
-      try {
-        process.kill(pid, "SIGQUIT");
-      } catch {
-        /* already gone */
-      }
-    }
-  }
-  const installed = which("nginx");
-  if (!installed) throw new Error("nginx-light installed but nginx is not on PATH");
-  return installed;
-}
 
 async function curlTransfer(args) {
   const r = await runCli("curl", ["-q", "-sS", "-w", "%{http_code} %{size_upload} %{size_download} %{time_total}", ...args], { timeoutMs: 600_000 });
@@ -211,7 +154,7 @@ http {
 
 async function main() {
   if (!which("curl")) throw new Error("curl is required");
-  const nginxBin = ensureNginx();
+  const nginxBin = ensureNginx(log);
 
   const dir = await mkdtemp(join(tmpdir(), "edge-registry-bench-"));
   if (process.env.BENCH_KEEP !== "1") cleanups.push(() => rm(dir, { recursive: true, force: true }));

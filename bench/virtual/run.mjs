@@ -23,13 +23,14 @@
 // All repositories are private: every read goes through the engine (D1 + R2), never through
 // the Workers Cache API, which serves public remote/virtual reads in production.
 // BENCH_KEEP=1 keeps the temp dir. Everything started here is stopped here.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { createReadStream, createWriteStream } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sha256File, writeRandomFile } from "../lib/files.mjs";
+import { ensureNginx, which } from "../lib/nginx.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/virtual/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:virtual` (Node 24).");
@@ -70,43 +71,6 @@ const percentile = (xs, p) => {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 };
 const ms = (seconds) => `${(seconds * 1000).toFixed(0)} ms`;
-
-function which(command) {
-  const r = spawnSync("sh", ["-c", 'command -v "$0"', command], { env: { PATH: CLIENT_PATH }, encoding: "utf8" });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
-
-function pidsOf(name) {
-  const r = spawnSync("ps", ["-eo", "pid=,comm="], { encoding: "utf8" });
-  return new Set(r.stdout.split("\n").map((l) => l.trim().split(/\s+/)).filter(([, comm]) => comm === name).map(([pid]) => Number(pid)));
-}
-
-/** Finds nginx, installing Debian's nginx-light if needed; stops any service apt started. */
-function ensureNginx() {
-  const found = which("nginx");
-  if (found) return found;
-  log("nginx not found: apt-get install -y nginx-light");
-  const before = pidsOf("nginx");
-  const sudo = process.getuid?.() === 0 ? [] : ["sudo"];
-  const run = (args) => {
-    const r = spawnSync(sudo[0] ?? args[0], sudo.length ? args : args.slice(1), { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-    if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status})`);
-  };
-  run(["apt-get", "update"]);
-  run(["apt-get", "install", "-y", "--no-install-recommends", "nginx-light"]);
-  for (const pid of pidsOf("nginx")) {
-    if (!before.has(pid)) {
-      try {
-        process.kill(pid, "SIGQUIT");
-      } catch {
-        /* already gone */
-      }
-    }
-  }
-  const installed = which("nginx");
-  if (!installed) throw new Error("nginx-light installed but nginx is not on PATH");
-  return installed;
-}
 
 /** nginx on a free loopback port serving `root`; returns its base URL and a stop function. */
 async function startNginx(nginxBin, root, dir) {
@@ -159,26 +123,6 @@ http {
   return { baseUrl, stop };
 }
 
-async function writeRandomFile(path, size) {
-  const hash = createHash("sha256");
-  const out = createWriteStream(path);
-  for (let written = 0; written < size; ) {
-    const chunk = randomBytes(Math.min(MiB, size - written));
-    hash.update(chunk);
-    if (!out.write(chunk)) await once(out, "drain");
-    written += chunk.length;
-  }
-  out.end();
-  await once(out, "finish");
-  return hash.digest("hex");
-}
-
-async function sha256File(path) {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk);
-  return hash.digest("hex");
-}
-
 const W = "%{http_code} %{size_download} %{time_starttransfer} %{time_total} %header{x-cache}";
 function parseW(stdout) {
   const [status, down, ttfb, total, cache] = stdout.trim().split(/\s+/);
@@ -208,7 +152,7 @@ function curlRaw(args, home) {
 
 async function main() {
   for (const cmd of ["curl", "mvn", "javac", "jar"]) if (!which(cmd)) throw new Error(`${cmd} is required`);
-  const nginxBin = ensureNginx();
+  const nginxBin = ensureNginx(log);
   const dir = await mkdtemp(join(tmpdir(), "edge-registry-bench-virtual-"));
   if (process.env.BENCH_KEEP !== "1") cleanups.push(() => rm(dir, { recursive: true, force: true }));
   await chmod(dir, 0o755); // nginx workers run unprivileged and must read the file
