@@ -7,7 +7,7 @@ import type { FormatModule } from "../types";
 import { npmErrorResponse } from "./errors";
 import { npmRoutes } from "./routes";
 
-export { ABBREVIATED_MEDIA_TYPE, abbreviate, abbreviateVersion, buildPackument, renderVersion, sortVersions, tarballUrl } from "./packument";
+export { ABBREVIATED_MEDIA_TYPE, abbreviate, abbreviateVersion, buildPackumentText, renderVersion, sortVersions, tarballUrl } from "./packument";
 export type { AbbreviatedPackument, JsonObject, Packument, PackumentOptions, StoredVersion } from "./packument";
 export { isValidNpmName, tarballFilename, validateNpmName, validateTagName, versionFromFilename } from "./names";
 export { successorLatest, tagsAfterPublish, tagsAfterRemoval } from "./dist-tags";

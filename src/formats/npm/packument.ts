@@ -10,13 +10,14 @@
  * 4,000-version package costs milliseconds. Shared with the remote/virtual engine.
  */
 import { SemVer } from "semver";
+import { joinMembers } from "./virtual/json-scan";
 
 export type JsonObject = Record<string, unknown>;
 
 export interface StoredVersion {
   version: string;
-  /** The version object as published (without `dist.tarball`). */
-  metadata: JsonObject;
+  /** The version object as published (without `dist.tarball`), parsed or as stored text. */
+  metadata: JsonObject | string;
   createdAt: number;
 }
 
@@ -91,38 +92,58 @@ export function renderVersion(stored: JsonObject, name: string, version: string,
   return { ...stored, dist: { ...dist, tarball: tarballUrl(tarballBase, name, version) } };
 }
 
-function maintainersOf(latest: JsonObject | undefined, versions: readonly StoredVersion[]): unknown {
-  if (latest && Array.isArray(latest.maintainers)) return latest.maintainers;
-  const seen = new Map<string, JsonObject>();
-  for (const v of versions) {
-    const user = v.metadata._npmUser;
-    if (isObject(user) && typeof user.name === "string" && !seen.has(user.name)) seen.set(user.name, user);
-  }
-  return [...seen.values()];
-}
 
-/** The full packument of a hosted package. */
-export function buildPackument(versions: readonly StoredVersion[], distTags: Readonly<Record<string, string>>, options: PackumentOptions): Packument {
+/**
+ * The full packument of a hosted package as JSON text. Versions are rendered one at a time
+ * from their stored text and kept as text, so a 4,000-version (20 MB) package never exists as
+ * one object graph — the build runs inside a Durable Object with 128 MB.
+ */
+export function buildPackumentText(versions: readonly StoredVersion[], distTags: Readonly<Record<string, string>>, options: PackumentOptions): string {
   const byVersion = new Map(versions.map((v) => [v.version, v]));
   const order = sortVersions([...byVersion.keys()]);
-  const rendered: Record<string, JsonObject> = {};
-  const time: Record<string, string> = { created: new Date(options.created).toISOString(), modified: new Date(options.modified).toISOString() };
-  for (const version of order) {
-    const stored = byVersion.get(version);
-    if (!stored) continue;
-    rendered[version] = renderVersion(stored.metadata, options.name, version, options.tarballBase);
-    time[version] = new Date(stored.createdAt).toISOString();
-  }
   const tags: Record<string, string> = {};
   for (const [tag, version] of Object.entries(distTags)) if (byVersion.has(version)) tags[tag] = version;
   const latestVersion = tags.latest ?? order[order.length - 1];
-  const latest = latestVersion === undefined ? undefined : byVersion.get(latestVersion)?.metadata;
 
-  const packument: Packument = { _id: options.name, _rev: options.rev, name: options.name, "dist-tags": tags, versions: rendered, time };
-  for (const field of TOP_LEVEL_FROM_LATEST) if (latest?.[field] !== undefined) packument[field] = latest[field];
-  packument.maintainers = maintainersOf(latest, versions);
-  if (options.readme !== undefined) packument.readme = options.readme;
-  return packument;
+  const rendered: [string, string][] = [];
+  const time: Record<string, string> = { created: new Date(options.created).toISOString(), modified: new Date(options.modified).toISOString() };
+  const publisherOf = new Map<string, JsonObject>();
+  let latest: JsonObject | undefined;
+  for (const version of order) {
+    const stored = byVersion.get(version);
+    if (!stored) continue;
+    const metadata = typeof stored.metadata === "string" ? parseObject(stored.metadata) : stored.metadata;
+    const user = metadata._npmUser;
+    if (isObject(user) && typeof user.name === "string") publisherOf.set(version, user);
+    if (version === latestVersion) latest = metadata;
+    rendered.push([version, JSON.stringify(renderVersion(metadata, options.name, version, options.tarballBase))]);
+    time[version] = new Date(stored.createdAt).toISOString();
+  }
+
+  const top: [string, string][] = [
+    ["_id", JSON.stringify(options.name)],
+    ["_rev", JSON.stringify(options.rev)],
+    ["name", JSON.stringify(options.name)],
+    ["dist-tags", JSON.stringify(tags)],
+    ["versions", joinMembers(rendered)],
+    ["time", JSON.stringify(time)],
+  ];
+  for (const field of TOP_LEVEL_FROM_LATEST) if (latest?.[field] !== undefined) top.push([field, JSON.stringify(latest[field])]);
+  // Without maintainers on latest: each distinct publisher, in the order the versions were given.
+  const publishers = new Map<unknown, JsonObject>();
+  for (const { version } of versions) {
+    const user = publisherOf.get(version);
+    if (user && !publishers.has(user.name)) publishers.set(user.name, user);
+  }
+  const maintainers = latest && Array.isArray(latest.maintainers) ? latest.maintainers : [...publishers.values()];
+  top.push(["maintainers", JSON.stringify(maintainers)]);
+  if (options.readme !== undefined) top.push(["readme", JSON.stringify(options.readme)]);
+  return joinMembers(top);
+}
+
+function parseObject(text: string): JsonObject {
+  const value: unknown = JSON.parse(text);
+  return isObject(value) ? value : {};
 }
 
 const INSTALL_SCRIPTS = ["preinstall", "install", "postinstall"];

@@ -9,7 +9,7 @@ import type { AppEnv } from "../../env";
 import { notFound } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
 import { tarballFilename, versionFromFilename, type NpmName } from "./names";
-import { ABBREVIATED_MEDIA_TYPE, buildPackument, renderVersion, type JsonObject, type Packument, type StoredVersion } from "./packument";
+import { ABBREVIATED_MEDIA_TYPE, buildPackumentText, renderVersion, type JsonObject, type StoredVersion } from "./packument";
 import { README_PROPERTY, loadState, revString, type NpmState } from "./state";
 
 /** `{origin}/npm/{repo}/`: the base every tarball URL in a document starts with. */
@@ -26,21 +26,15 @@ function parseObject(text: string): JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as JsonObject) : {};
 }
 
-async function storedVersions(source: HostedSource, state: NpmState): Promise<StoredVersion[]> {
-  const rows = await source.listVersionRows(state.pkg.id);
-  return rows.map((r) => ({ version: r.version, metadata: parseObject(r.metadata), createdAt: r.createdAt }));
-}
-
-/** The full packument of a hosted package, or null when it does not exist. */
-export async function hostedPackument(source: HostedSource, name: NpmName, base: string, withReadme = true): Promise<{ state: NpmState; packument: Packument } | null> {
+/** The full packument text of a hosted package, or null when it does not exist. */
+export async function hostedPackumentText(source: HostedSource, name: NpmName, base: string): Promise<string | null> {
   const state = await loadState(source, name.name.toLowerCase());
   if (!state || state.pkg.name !== name.name) return null;
-  const [versions, readme] = await Promise.all([
-    storedVersions(source, state),
-    withReadme ? source.getPackageProperty(state.pkg.id, README_PROPERTY) : Promise.resolve(null),
-  ]);
-  if (versions.length === 0) return null;
-  const packument = buildPackument(versions, state.tags, {
+  const [rows, readme] = await Promise.all([source.listVersionRows(state.pkg.id), source.getPackageProperty(state.pkg.id, README_PROPERTY)]);
+  if (rows.length === 0) return null;
+  // Stored metadata stays text here; the builder parses one version at a time.
+  const versions: StoredVersion[] = rows.map((r) => ({ version: r.version, metadata: r.metadata, createdAt: r.createdAt }));
+  return buildPackumentText(versions, state.tags, {
     name: state.pkg.name,
     tarballBase: base,
     created: state.pkg.createdAt,
@@ -48,7 +42,6 @@ export async function hostedPackument(source: HostedSource, name: NpmName, base:
     rev: revString(state),
     readme: readme ?? undefined,
   });
-  return { state, packument };
 }
 
 function jsonResponse(body: unknown, contentType: string, headers: Record<string, string> = {}): Response {

@@ -1,7 +1,9 @@
 // The pure packument builder and abbreviation (shared with the remote/virtual engine),
 // including a 4,000-version package built without quadratic work.
 import { describe, expect, it } from "vitest";
-import { abbreviate, abbreviateVersion, buildPackument, sortVersions, tarballUrl, type StoredVersion } from "../../../src/formats/npm/packument";
+import { abbreviate, abbreviateVersion, buildPackumentText, sortVersions, tarballUrl, type Packument, type StoredVersion } from "../../../src/formats/npm/packument";
+
+const buildPackument = (...args: Parameters<typeof buildPackumentText>): Packument => JSON.parse(buildPackumentText(...args)) as Packument;
 
 const base = "https://r.example/npm/repo/";
 const stored = (version: string, extra: Record<string, unknown> = {}, createdAt = 1_700_000_000_000): StoredVersion => ({
@@ -19,7 +21,7 @@ describe("sortVersions", () => {
   });
 });
 
-describe("buildPackument", () => {
+describe("buildPackumentText", () => {
   it("builds the full document with tarball URLs, time, tags and top-level fields from latest", () => {
     const doc = buildPackument(
       [stored("2.0.0", { description: "two", license: "MIT", _npmUser: { name: "bob" } }, 1_700_000_002_000), stored("1.0.0", { description: "one", _npmUser: { name: "al" } }, 1_700_000_001_000)],

@@ -13,7 +13,7 @@ import { HostedSource } from "../../../repositories/hosted-source";
 import { BlobStore } from "../../../storage/blob-store";
 import { registerRecipe, type Companion } from "../../../virtual/derived-document";
 import { validateNpmName } from "../names";
-import { hostedPackument } from "../read";
+import { hostedPackumentText } from "../read";
 import { abbreviatePackumentText } from "./abbreviate";
 import { mergePackuments, type MemberPackument } from "./packument-merge";
 import { applyReleaseAge } from "./release-age";
@@ -43,8 +43,7 @@ async function sourceText(db: Database, bucket: R2Bucket, source: PackumentParam
   const repository = await findRepository(db, source.member);
   if (!repository) return null;
   const hosted = new HostedSource(repository, backgroundContext({ db, blobs: new BlobStore(db, bucket), bucket }, anonymous));
-  const built = await hostedPackument(hosted, validateNpmName(params.name, "existing"), params.base);
-  return built ? JSON.stringify(built.packument) : null;
+  return hostedPackumentText(hosted, validateNpmName(params.name, "existing"), params.base);
 }
 
 registerRecipe(PACKUMENT_RECIPE, async ({ db, bucket, params: raw }) => {
