@@ -54,7 +54,7 @@ export function rssSampler(pids) {
       timer = setInterval(() => {
         if (busy) return;
         busy = true;
-        sampleOnce().finally(() => (busy = false));
+        void sampleOnce().finally(() => (busy = false));
       }, SAMPLE_MS);
     },
     async stop() {

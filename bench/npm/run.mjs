@@ -37,7 +37,7 @@ if (!process.features.typescript) {
   console.error("bench/npm/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:npm` (Node 24).");
   process.exit(2);
 }
-const { apiOk, startRegistry, repoRoot } = await import("../../test/e2e/harness.ts");
+const { apiOk, startRegistry } = await import("../../test/e2e/harness.ts");
 const { NPM_TOOL_PINS, ensureNpmTools, npmClient, npmTarball, publishOverHttp, startVerdaccio, systemNode, output } = await import("../../test/e2e/npm.ts");
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);

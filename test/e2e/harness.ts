@@ -328,7 +328,7 @@ export interface ApiResult<T = unknown> {
 }
 
 /** A JSON call to `/api/v1{path}` with `token` (default: the admin token; null: anonymous). */
-export async function api<T = any>(registry: Registry, path: string, init: { method?: string; body?: unknown; token?: string | null } = {}): Promise<ApiResult<T>> {
+export async function api<T = unknown>(registry: Registry, path: string, init: { method?: string; body?: unknown; token?: string | null } = {}): Promise<ApiResult<T>> {
   const headers = new Headers();
   const token = init.token === undefined ? registry.adminToken : init.token;
   if (token) headers.set("Authorization", `Bearer ${token}`);
@@ -349,7 +349,7 @@ export async function api<T = any>(registry: Registry, path: string, init: { met
 }
 
 /** `api()` that throws unless the status is `expected`. */
-export async function apiOk<T = any>(registry: Registry, expected: number, path: string, init: { method?: string; body?: unknown; token?: string | null } = {}): Promise<T> {
+export async function apiOk<T = unknown>(registry: Registry, expected: number, path: string, init: { method?: string; body?: unknown; token?: string | null } = {}): Promise<T> {
   const res = await api<T>(registry, path, init);
   if (res.status !== expected) throw new Error(`${init.method ?? "GET"} /api/v1${path}: expected ${expected}, got ${res.status} ${res.text}`);
   return res.body;

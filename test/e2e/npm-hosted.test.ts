@@ -27,9 +27,9 @@ describe.skipIf(gate.skip)("npm hosted repository with the npm CLI", () => {
     const dir = join(work, `pkg-${++seq}`);
     await mkdir(dir);
     const files = tinyPackageFiles({ name, version, description: `hello from ${name} ${version}` });
-    const manifest = { ...JSON.parse(files["package.json"]!), keywords: ["e2e", "greeting"], ...extra };
+    const manifest = { ...JSON.parse(files["package.json"] ?? "{}"), keywords: ["e2e", "greeting"], ...extra };
     await writeFile(join(dir, "package.json"), JSON.stringify(manifest, null, 2));
-    await writeFile(join(dir, "index.js"), files["index.js"]!);
+    await writeFile(join(dir, "index.js"), files["index.js"] ?? "");
     return dir;
   }
   /** A fresh project directory (no .npmrc of its own) with a package.json. */

@@ -210,7 +210,7 @@ export async function npmClient(tools: NpmTools | null, options: NpmClientOption
   };
   const node = systemNode();
   const run = (argv: string[], opts: RunOptions = {}): Promise<CliResult> =>
-    runCli(argv[0]!, argv.slice(1), {
+    runCli(argv[0] ?? "", argv.slice(1), {
       home,
       cwd: opts.cwd ?? home,
       env: { ...env, ...opts.env },
@@ -447,7 +447,7 @@ export function tinyPackageFiles(pkg: TinyPackage): Record<string, string> {
  * `dist.integrity`/`shasum`/`tarball`) and the tarball in `_attachments`, base64.
  */
 export function publishDocument(registry: string, pkg: TinyPackage, tarball: Uint8Array, tag = "latest"): string {
-  const basename = pkg.name.startsWith("@") ? pkg.name.split("/")[1]! : pkg.name;
+  const basename = pkg.name.startsWith("@") ? (pkg.name.split("/")[1] ?? pkg.name) : pkg.name;
   const filename = `${pkg.name}/-/${basename}-${pkg.version}.tgz`;
   const version = {
     name: pkg.name,

@@ -10,7 +10,7 @@ import { notFound } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
 import { tarballFilename, versionFromFilename, type NpmName } from "./names";
 import { ABBREVIATED_MEDIA_TYPE, buildPackumentText, renderVersion, type JsonObject, type StoredVersion } from "./packument";
-import { README_PROPERTY, loadState, revString, type NpmState } from "./state";
+import { README_PROPERTY, loadState, revString } from "./state";
 
 /** `{origin}/npm/{repo}/`: the base every tarball URL in a document starts with. */
 export function registryBase(c: Context<AppEnv>): string {
