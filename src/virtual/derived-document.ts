@@ -7,6 +7,7 @@
  * for a stale document cause one build; everyone then streams the same stored bytes.
  */
 import { DurableObject } from "cloudflare:workers";
+import { toHex } from "../auth/crypto";
 import { findCacheEntry, saveCacheEntry } from "../db/cache-entries";
 import { openDatabase, type Database } from "../db/client";
 import type { BlobRow } from "../db/packages";
@@ -100,5 +101,5 @@ export async function derivedDocument(
 /** A short, stable fingerprint of the sources a document is derived from. */
 export async function fingerprintOf(parts: readonly (string | number)[]): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(parts.join("\u0000")));
-  return [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(new Uint8Array(digest).slice(0, 16));
 }

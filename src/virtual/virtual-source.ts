@@ -5,6 +5,7 @@
  * Metadata: every member's copy, combined by the format's merge rule.
  * Shielding: when a hosted member has the package, remote members are not consulted for it.
  */
+import { toHex } from "../auth/crypto";
 import { findPackage } from "../db/packages";
 import type { MemberRef } from "../db/repositories";
 import type { Bindings } from "../env";
@@ -135,6 +136,5 @@ function combinedStatus(statuses: readonly CacheStatus[]): CacheStatus {
 const webCryptoNames = { sha1: "SHA-1", sha256: "SHA-256", sha512: "SHA-512", md5: "MD5" } as const;
 
 async function digestHex(algorithm: keyof typeof webCryptoNames, body: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest(webCryptoNames[algorithm], body);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(await crypto.subtle.digest(webCryptoNames[algorithm], body));
 }
