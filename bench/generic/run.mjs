@@ -14,21 +14,19 @@
 //
 // Env: BENCH_SIZE_MIB (256), BENCH_RUNS (download repetitions per server, 3),
 //      BENCH_KEEP=1 keeps the temp directory. Everything started here is stopped here.
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { once } from "node:events";
 import { sha256File, writeRandomFile } from "../lib/files.mjs";
-import { ensureNginx, which } from "../lib/nginx.mjs";
+import { ensureNginx, startNginx, which } from "../lib/nginx.mjs";
 import { SAMPLE_MS, withRss, workerdProcesses } from "../lib/rss.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/generic/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:generic` (Node 24).");
   process.exit(2);
 }
-const { apiOk, freePort, repoRoot, runCli, sleep, startRegistry, startWranglerDev } = await import("../../test/e2e/harness.ts");
+const { apiOk, freePort, repoRoot, runCli, startRegistry, startWranglerDev } = await import("../../test/e2e/harness.ts");
 
 const MiB = 1024 * 1024;
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 256);
@@ -96,52 +94,9 @@ async function measureWorker(dev, { uploadUrl, downloadUrl, headers, file, diges
 }
 
 async function measureNginx(nginxBin, dir) {
-  const nginxPort = await freePort();
-  const nginxDir = join(dir, "nginx");
-  await mkdir(nginxDir);
-  const conf = join(nginxDir, "nginx.conf");
-  await writeFile(conf, `daemon off;
-worker_processes 1;
-pid ${nginxDir}/nginx.pid;
-error_log ${nginxDir}/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  client_body_temp_path ${nginxDir}/client_body;
-  proxy_temp_path ${nginxDir}/proxy;
-  fastcgi_temp_path ${nginxDir}/fastcgi;
-  uwsgi_temp_path ${nginxDir}/uwsgi;
-  scgi_temp_path ${nginxDir}/scgi;
-  server {
-    listen 127.0.0.1:${nginxPort};
-    root ${dir};
-    location / { }
-  }
-}
-`);
-  const nginx = spawn(nginxBin, ["-p", nginxDir, "-e", join(nginxDir, "error.log"), "-c", conf], { stdio: ["ignore", "inherit", "inherit"], detached: true });
-  const nginxExit = once(nginx, "exit");
-  const stop = async () => {
-    if (nginx.exitCode === null && nginx.signalCode === null) {
-      process.kill(-nginx.pid, "SIGQUIT");
-      const timer = setTimeout(() => process.kill(-nginx.pid, "SIGKILL"), 5000);
-      await nginxExit;
-      clearTimeout(timer);
-    }
-  };
+  const { baseUrl, stop } = await startNginx(nginxBin, dir, dir, await freePort());
   cleanups.push(stop);
-  const url = `http://127.0.0.1:${nginxPort}/payload.bin`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(url, { method: "HEAD" })).status === 200) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (i > 100 || nginx.exitCode !== null) throw new Error("nginx did not start");
-    await sleep(100);
-  }
+  const url = `${baseUrl}/payload.bin`;
   const runs = [];
   for (let i = 0; i < RUNS; i++) {
     const run = await curlTransfer(["-o", "/dev/null", url]);

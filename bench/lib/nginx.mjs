@@ -1,5 +1,10 @@
 // Debian's nginx-light as the physical baseline for serving bytes, shared by the benches.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const CLIENT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -41,3 +46,51 @@ export function ensureNginx(log = console.log) {
   return installed;
 }
 
+/** nginx (one worker, sendfile) on loopback `port` serving `root`, state under `dir`; returns its base URL and a stop function. */
+export async function startNginx(nginxBin, root, dir, port) {
+  const nginxDir = join(dir, "nginx");
+  await mkdir(nginxDir);
+  const conf = join(nginxDir, "nginx.conf");
+  await writeFile(conf, `daemon off;
+worker_processes 1;
+pid ${nginxDir}/nginx.pid;
+error_log ${nginxDir}/error.log warn;
+events { worker_connections 64; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  client_body_temp_path ${nginxDir}/client_body;
+  proxy_temp_path ${nginxDir}/proxy;
+  fastcgi_temp_path ${nginxDir}/fastcgi;
+  uwsgi_temp_path ${nginxDir}/uwsgi;
+  scgi_temp_path ${nginxDir}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    root ${root};
+    location / { }
+  }
+}
+`);
+  const nginx = spawn(nginxBin, ["-p", nginxDir, "-e", join(nginxDir, "error.log"), "-c", conf], { stdio: ["ignore", "inherit", "inherit"], detached: true });
+  const exited = once(nginx, "exit");
+  const stop = async () => {
+    if (nginx.exitCode === null && nginx.signalCode === null) {
+      process.kill(-nginx.pid, "SIGQUIT");
+      const timer = setTimeout(() => process.kill(-nginx.pid, "SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${baseUrl}/`, { method: "HEAD" })).status < 500) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (i > 100 || nginx.exitCode !== null) throw new Error("nginx did not start");
+    await sleep(100);
+  }
+  return { baseUrl, stop };
+}

@@ -25,18 +25,17 @@
 // BENCH_KEEP=1 keeps the temp dir. Everything started here is stopped here.
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { once } from "node:events";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256File, writeRandomFile } from "../lib/files.mjs";
-import { ensureNginx, which } from "../lib/nginx.mjs";
+import { ensureNginx, startNginx, which } from "../lib/nginx.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/virtual/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:virtual` (Node 24).");
   process.exit(2);
 }
-const { apiOk, freePort, runCli, sleep, startRegistry, CLIENT_PATH } = await import("../../test/e2e/harness.ts");
+const { apiOk, freePort, runCli, startRegistry, CLIENT_PATH } = await import("../../test/e2e/harness.ts");
 const { startCountingServer } = await import("../../test/e2e/counting-server.ts");
 const { isolatedLocalRepo, MAVEN_PLUGINS, mavenLayout, projectPom, runMvn, settingsXml } = await import("../../test/e2e/maven.ts");
 
@@ -72,56 +71,6 @@ const percentile = (xs, p) => {
 };
 const ms = (seconds) => `${(seconds * 1000).toFixed(0)} ms`;
 
-/** nginx on a free loopback port serving `root`; returns its base URL and a stop function. */
-async function startNginx(nginxBin, root, dir) {
-  const port = await freePort();
-  const nginxDir = join(dir, "nginx");
-  await mkdir(nginxDir);
-  const conf = join(nginxDir, "nginx.conf");
-  await writeFile(conf, `daemon off;
-worker_processes 1;
-pid ${nginxDir}/nginx.pid;
-error_log ${nginxDir}/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  client_body_temp_path ${nginxDir}/client_body;
-  proxy_temp_path ${nginxDir}/proxy;
-  fastcgi_temp_path ${nginxDir}/fastcgi;
-  uwsgi_temp_path ${nginxDir}/uwsgi;
-  scgi_temp_path ${nginxDir}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-    root ${root};
-    location / { }
-  }
-}
-`);
-  const nginx = spawn(nginxBin, ["-p", nginxDir, "-e", join(nginxDir, "error.log"), "-c", conf], { stdio: ["ignore", "inherit", "inherit"], detached: true });
-  const exited = once(nginx, "exit");
-  const stop = async () => {
-    if (nginx.exitCode === null && nginx.signalCode === null) {
-      process.kill(-nginx.pid, "SIGQUIT");
-      const timer = setTimeout(() => process.kill(-nginx.pid, "SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-  };
-  cleanups.push(stop);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${baseUrl}/`, { method: "HEAD" })).status < 500) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (i > 100 || nginx.exitCode !== null) throw new Error("nginx did not start");
-    await sleep(100);
-  }
-  return { baseUrl, stop };
-}
 
 const W = "%{http_code} %{size_download} %{time_starttransfer} %{time_total} %header{x-cache}";
 function parseW(stdout) {
@@ -222,7 +171,8 @@ async function main() {
   if (fill.status !== 200 || fill.cache !== "MISS") throw new Error(`filling the cache answered ${fill.status} ${fill.cache}`);
   const up = await curlTransfer([...auth, "-o", "/dev/null", "--upload-file", file, url("/generic/hosted/hosted-payload/1.0/payload.bin")]);
   if (up.status !== 201) throw new Error(`hosted upload answered ${up.status}`);
-  const nginx = await startNginx(nginxBin, www, dir);
+  const nginx = await startNginx(nginxBin, www, dir, await freePort());
+  cleanups.push(nginx.stop);
   const targets = [
     ["virtual (remote member, cached)", url("/generic/virtual/payload/1.0/payload.bin"), auth, "HIT"],
     ["virtual (hosted member)", url("/generic/virtual/hosted-payload/1.0/payload.bin"), auth, "HIT"],
