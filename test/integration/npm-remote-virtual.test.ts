@@ -94,6 +94,9 @@ describe("npm virtual repository", () => {
     expect(doc?.["dist-tags"]).toEqual({ latest: "1.0.0", legacy: "0.9.0" });
     for (const version of ["0.9.0", "1.0.0"]) expect(doc?.versions[version]?.dist.tarball).toBe(`http://registry.test/npm/${v}/shared/-/shared-${version}.tgz`);
 
+    const tags = await call(`/npm/${v}/-/package/shared/dist-tags`);
+    expect(await tags.json()).toEqual({ latest: "1.0.0", legacy: "0.9.0" });
+
     const winner = await call(`/npm/${v}/shared/-/shared-1.0.0.tgz`);
     expect(winner.headers.get("X-Registry-Member")).toBe(local);
     expect(await integrityOf(new Uint8Array(await winner.arrayBuffer()))).toBe(await integrityOf(mine));

@@ -21,7 +21,7 @@ import { search } from "./search";
 import { listTags, removeTag, setTag } from "./tags";
 import { unpublishPackage, unpublishTarball } from "./unpublish";
 import { updatePackument } from "./update";
-import { serveProxiedPackument, serveProxiedTarball, serveProxiedVersion } from "./virtual/serve";
+import { serveProxiedDistTags, serveProxiedPackument, serveProxiedTarball, serveProxiedVersion } from "./virtual/serve";
 import { login, ping, whoami } from "./user";
 
 export const npmRoutes = new Hono<AppEnv>();
@@ -81,7 +81,9 @@ npmRoutes.get("/*", async (c) => {
     case "dist-tags": {
       const name = validateNpmName(r.name, "existing");
       if (r.tag !== null) return notAllowed(c);
-      return listTags(c, await hosted(c, "read"), name);
+      const { repository, context } = await loadRepository(c, "npm", "read");
+      if (repository.kind !== "hosted") return serveProxiedDistTags(c, repository, context, name);
+      return listTags(c, new HostedSource(repository, context), name);
     }
     default:
       return notAllowed(c);

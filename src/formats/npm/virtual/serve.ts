@@ -82,12 +82,23 @@ export async function serveProxiedPackument(c: Context<AppEnv>, repository: Repo
   return response;
 }
 
-/** One version document (by version or dist-tag), cut from the full packument. */
-export async function serveProxiedVersion(c: Context<AppEnv>, repository: Repository, ctx: SourceContext, name: NpmName, spec: string): Promise<Response> {
+/** The top-level members of the full packument a remote or virtual repository serves. */
+async function packumentMembers(c: Context<AppEnv>, repository: Repository, ctx: SourceContext, name: NpmName): Promise<Map<string, string>> {
   const found = await packumentBlob(c, repository, ctx, name, false);
   const object = found ? await ctx.bucket.get(found.blob.r2Key) : null;
   if (!object) throw notFound(`package ${name.name}`);
-  const members = new Map(objectMembers(await object.text()));
+  return new Map(objectMembers(await object.text()));
+}
+
+/** `npm dist-tag ls` through a remote or virtual repository: the merged packument's tags. */
+export async function serveProxiedDistTags(c: Context<AppEnv>, repository: Repository, ctx: SourceContext, name: NpmName): Promise<Response> {
+  const members = await packumentMembers(c, repository, ctx, name);
+  return new Response(members.get("dist-tags") ?? "{}", { headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-cache" } });
+}
+
+/** One version document (by version or dist-tag), cut from the full packument. */
+export async function serveProxiedVersion(c: Context<AppEnv>, repository: Repository, ctx: SourceContext, name: NpmName, spec: string): Promise<Response> {
+  const members = await packumentMembers(c, repository, ctx, name);
   const tags = JSON.parse(members.get("dist-tags") ?? "{}") as Record<string, string>;
   const version = tags[spec] ?? spec;
   const raw = new Map(objectMembers(members.get("versions") ?? "{}")).get(version);
