@@ -1,8 +1,7 @@
 /**
- * The Worker's bindings and per-request variables, and the one Hono factory every
- * sub-app is built from, so `c.env` and `c.var` are typed the same everywhere.
+ * The Worker's bindings and per-request variables; every sub-app is a `Hono<AppEnv>`, so
+ * `c.env` and `c.var` are typed the same everywhere.
  */
-import { createFactory } from "hono/factory";
 import type { Principal } from "./auth/principal";
 import type { KeyedLock } from "./locks/keyed-lock";
 import type { CacheFill } from "./virtual/cache-fill";
@@ -34,5 +33,3 @@ export interface AppEnv {
   Bindings: Bindings;
   Variables: Variables;
 }
-
-export const factory = createFactory<AppEnv>();

@@ -142,16 +142,6 @@ export async function listMembers(db: Database, virtualId: number): Promise<Memb
   }));
 }
 
-/** Virtual repositories that list this repository as a member. */
-export async function listVirtualsContaining(db: Database, memberId: number): Promise<string[]> {
-  const rows = await db
-    .select({ name: repositories.name })
-    .from(virtualMembers)
-    .innerJoin(repositories, eq(repositories.id, virtualMembers.virtualId))
-    .where(eq(virtualMembers.memberId, memberId));
-  return rows.map((r) => r.name);
-}
-
 export async function findRemoteConfig(db: Database, repositoryId: number): Promise<RemoteConfigRow | null> {
   const row = await db.select().from(remoteConfigs).where(eq(remoteConfigs.repositoryId, repositoryId)).get();
   return row ?? null;

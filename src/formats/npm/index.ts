@@ -7,8 +7,8 @@ import type { FormatModule } from "../types";
 import { npmErrorResponse } from "./errors";
 import { npmRoutes } from "./routes";
 
-export { ABBREVIATED_MEDIA_TYPE, abbreviate, abbreviateVersion, buildPackumentText, renderVersion, sortVersions, tarballUrl } from "./packument";
-export type { AbbreviatedPackument, JsonObject, Packument, PackumentOptions, StoredVersion } from "./packument";
+export { ABBREVIATED_MEDIA_TYPE, abbreviateVersion, buildPackumentText, renderVersion, sortVersions, tarballUrl } from "./packument";
+export type { JsonObject, Packument, PackumentOptions, StoredVersion } from "./packument";
 export { isValidNpmName, tarballFilename, validateNpmName, validateTagName, versionFromFilename } from "./names";
 export { successorLatest, tagsAfterPublish, tagsAfterRemoval } from "./dist-tags";
 export { npmErrorResponse } from "./errors";

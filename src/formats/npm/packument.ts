@@ -41,13 +41,6 @@ export interface Packument {
   [field: string]: unknown;
 }
 
-export interface AbbreviatedPackument {
-  name: string;
-  modified: string;
-  "dist-tags": Record<string, string>;
-  versions: Record<string, JsonObject>;
-}
-
 export const ABBREVIATED_MEDIA_TYPE = "application/vnd.npm.install-v1+json";
 
 /** Version fields kept in the abbreviated document (npm's list, plus aliases npm reads). */
@@ -159,9 +152,3 @@ export function abbreviateVersion(version: JsonObject): JsonObject {
   return out;
 }
 
-/** The abbreviated ("corgi") document of a full packument. */
-export function abbreviate(packument: Packument): AbbreviatedPackument {
-  const versions: Record<string, JsonObject> = {};
-  for (const [version, doc] of Object.entries(packument.versions)) versions[version] = abbreviateVersion(doc);
-  return { name: packument.name, modified: packument.time.modified ?? new Date(0).toISOString(), "dist-tags": packument["dist-tags"], versions };
-}

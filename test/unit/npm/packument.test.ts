@@ -1,9 +1,12 @@
 // The pure packument builder and abbreviation (shared with the remote/virtual engine),
 // including a 4,000-version package built without quadratic work.
 import { describe, expect, it } from "vitest";
-import { abbreviate, abbreviateVersion, buildPackumentText, sortVersions, tarballUrl, type Packument, type StoredVersion } from "../../../src/formats/npm/packument";
+import { abbreviatePackumentText } from "../../../src/formats/npm/virtual/abbreviate";
+import { abbreviateVersion, buildPackumentText, sortVersions, tarballUrl, type Packument, type StoredVersion } from "../../../src/formats/npm/packument";
 
 const buildPackument = (...args: Parameters<typeof buildPackumentText>): Packument => JSON.parse(buildPackumentText(...args)) as Packument;
+/** The abbreviation served to npm install, applied to a full packument. */
+const abbreviate = (full: Packument): Packument => JSON.parse(abbreviatePackumentText(JSON.stringify(full))) as Packument;
 
 const base = "https://r.example/npm/repo/";
 const stored = (version: string, extra: Record<string, unknown> = {}, createdAt = 1_700_000_000_000): StoredVersion => ({
