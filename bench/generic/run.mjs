@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { sha256File, writeRandomFile } from "../lib/files.mjs";
 import { ensureNginx, startNginx, which } from "../lib/nginx.mjs";
 import { SAMPLE_MS, withRss, workerdProcesses } from "../lib/rss.mjs";
+import { cleanup, cleanups } from "../lib/cleanup.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/generic/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:generic` (Node 24).");
@@ -33,22 +34,6 @@ const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 256);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SIZE = SIZE_MIB * MiB;
 
-const cleanups = [];
-async function cleanup() {
-  while (cleanups.length) {
-    const fn = cleanups.pop();
-    try {
-      await fn();
-    } catch (error) {
-      console.error("cleanup:", error);
-    }
-  }
-}
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => {
-    void cleanup().finally(() => process.exit(130));
-  });
-}
 
 const log = (...args) => console.log(...args);
 const mib = (bytes) => (bytes / MiB).toFixed(1);

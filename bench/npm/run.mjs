@@ -32,6 +32,7 @@ import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cleanup, cleanups } from "../lib/cleanup.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/npm/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:npm` (Node 24).");
@@ -50,18 +51,6 @@ const CI_DEPS = Number(process.env.BENCH_CI_DEPS ?? 200);
 const CI_RUNS = Number(process.env.BENCH_CI_RUNS ?? 3);
 const ABBREVIATED = "application/vnd.npm.install-v1+json";
 
-const cleanups = [];
-async function cleanup() {
-  while (cleanups.length) {
-    const fn = cleanups.pop();
-    try {
-      await fn();
-    } catch (error) {
-      console.error("cleanup:", error);
-    }
-  }
-}
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void cleanup().finally(() => process.exit(130)));
 
 const log = (...args) => console.log(...args);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

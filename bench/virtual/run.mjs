@@ -30,6 +30,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256File, writeRandomFile } from "../lib/files.mjs";
 import { ensureNginx, startNginx, which } from "../lib/nginx.mjs";
+import { cleanup, cleanups } from "../lib/cleanup.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/virtual/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:virtual` (Node 24).");
@@ -49,18 +50,6 @@ const MVN_RUNS = Number(process.env.BENCH_MVN_RUNS ?? 5);
 const SIZE = SIZE_MIB * MiB;
 const GROUP = "com.edgebench";
 
-const cleanups = [];
-async function cleanup() {
-  while (cleanups.length) {
-    const fn = cleanups.pop();
-    try {
-      await fn();
-    } catch (error) {
-      console.error("cleanup:", error);
-    }
-  }
-}
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => void cleanup().finally(() => process.exit(130)));
 
 const log = (...args) => console.log(...args);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
