@@ -8,31 +8,91 @@ import type { RegistryError } from "../errors";
 import type { HostedSource } from "../repositories/hosted-source";
 
 export type PathClass = "metadata" | "artifact";
-export type ChecksumAlgorithm = "md5" | "sha1" | "sha256" | "sha512";
 
-/** One member's copy of a metadata document, in member priority order. */
-export interface MemberDocument {
+/**
+ * One request as the format classifies it for the remote/virtual engine (src/virtual/engine.ts).
+ * Paths are repository-relative and still percent-encoded, as they go upstream.
+ */
+export interface ProxyTarget {
+  /** Metadata is revalidated after its validity period; artifacts are immutable by default. */
+  kind: PathClass;
+  /** The repository-relative path the client asked for (what `readHosted` serves). */
+  path: string;
+  /** Cache key in a remote member; default `path`. Put an Accept variant in it when the answer varies by Accept. */
+  key?: string;
+  /** Where a remote member fetches it: a path relative to its upstream base, or an absolute URL on any host; default `path`. */
+  upstream?: string;
+  /** Accept header sent upstream. */
+  accept?: string;
+  /** The package it belongs to, normalised as hosted names are: the shielding and include/exclude key. */
+  packageKey: string | null;
+  /** Metadata built from the members' copies by one of the format's document recipes. */
+  document?: DocumentTarget;
+  /** An artifact whose member an index document decided (npm tarball, PyPI file): the index and the entry's name in it. */
+  indexedBy?: { index: ProxyTarget; entry: string };
+}
+
+/** A document merged from members' copies of one source document (the `source` target). */
+export interface DocumentTarget {
+  /** Name the format registered the recipe under (registerRecipe). */
+  recipe: string;
+  /** Name of the built document in the serving repository; include the served variant. */
+  key: string;
+  contentType: string;
+  /** Headers served with it (e.g. `Vary: Accept`, `Cache-Control: no-cache`). */
+  headers?: Record<string, string>;
+  /** JSON-able values the recipe needs (served base URL, variant…); part of the fingerprint. */
+  params: Record<string, unknown>;
+  /** The members' document this one is built from; default: the target itself. */
+  source?: Pick<ProxyTarget, "path" | "key" | "upstream" | "accept">;
+}
+
+/** Which member (and, for remote members, which absolute upstream URL) serves an index entry. */
+export interface Provenance {
   member: string;
-  body: Uint8Array;
+  url?: string;
+}
+
+/** One member's copy of the source document, handed to a recipe in member priority order. */
+export interface SourceDocument {
+  member: string;
+  text: string;
+  contentType: string | null;
+  /** The URL relative links in `text` resolve against (a remote member's upstream document URL; "" for hosted). */
+  baseUrl: string;
+  /** Entries younger than this must be hidden (the release-age filter); 0: none. */
+  minReleaseAgeHours: number;
+}
+
+export interface MergedDocument {
+  text: string;
+  /** Entry name (tarball version, filename) → where it is served from. */
+  provenance?: Record<string, Provenance>;
 }
 
 /**
- * What the remote/virtual engine (src/virtual) needs from a format. Paths are relative to
- * the repository root and still percent-encoded, exactly as they go upstream.
+ * A format's pure way to merge members' copies of a document. Precomputed recipes are built
+ * once per fingerprint of their sources (hosted revisions, upstream sha256s, release-age
+ * bucket) by the DocumentBuilder Durable Object and streamed from R2, and apply to every
+ * repository kind (a single member's document is rewritten too). Others are merged per
+ * request, and only in virtual repositories.
  */
+export interface DocumentRecipe {
+  readonly precomputed: boolean;
+  /** A hosted member's copy, or null when it has none. */
+  hostedText(source: HostedSource, target: ProxyTarget, params: Record<string, unknown>): Promise<string | null>;
+  merge(documents: readonly SourceDocument[], params: Record<string, unknown>, now: number): MergedDocument | null | Promise<MergedDocument | null>;
+}
+
+/** What the remote/virtual engine (src/virtual) needs from a format. */
 export interface ProxySpec {
-  /** Metadata is revalidated after its validity period; artifacts are immutable by default. Null: not a valid path. */
-  classifyPath(path: string): PathClass | null;
-  /** The package a path belongs to (normalised as hosted package names are), for shielding. */
-  packageKey(path: string): string | null;
-  /** Serves a path from a hosted repository, or null when it has no such file. */
-  readHosted(source: HostedSource, path: string, request: Request): Promise<Response | null>;
-  /** Combines members' copies of a metadata document (virtual repositories); default: first member wins. */
-  mergeMetadata?(path: string, documents: readonly MemberDocument[]): Uint8Array | null;
-  /** For checksum sidecars of merged documents: the document path and algorithm, else null. */
-  checksumOf?(path: string): { base: string; algorithm: ChecksumAlgorithm } | null;
-  /** Content-Type of merged metadata documents. */
-  metadataContentType?: string;
+  /**
+   * Classifies a request path; null: not a path this format serves (404). `base` is the
+   * served repository's URL (`https://host/{format}/{repo}/`), where rewritten links point.
+   */
+  classify(path: string, request: Request, base: string): ProxyTarget | null;
+  /** Serves a target from a hosted member, or null when it has no such file. */
+  readHosted(source: HostedSource, target: ProxyTarget, request: Request): Promise<Response | null>;
 }
 
 export interface FormatModule {

@@ -1,36 +1,44 @@
 /**
  * Precomputed documents (DESIGN §5 "repeated requests … not re-merged every time"): a
- * document derived from other documents — a merged, filtered or rewritten packument — is
- * built once per fingerprint of its sources and stored as a blob, recorded as a cache entry
- * of the repository that serves it (`key` = the document's name, `etag` = the fingerprint).
- * Builds go through one DocumentBuilder Durable Object per document, so concurrent requests
- * for a stale document cause one build; everyone then streams the same stored bytes.
+ * document merged from members' copies — a packument, a PyPI simple page — is built once per
+ * fingerprint of its sources and stored as a blob, recorded as a cache entry of the
+ * repository that serves it (`key` = the document's name, `etag` = the fingerprint), with
+ * its provenance map beside it (`{key}#provenance`). Builds go through one DocumentBuilder
+ * Durable Object per document, so concurrent requests for a stale document cause one build;
+ * everyone then streams the same stored bytes.
  */
 import { DurableObject } from "cloudflare:workers";
+import { anonymous } from "../auth/principal";
 import { toHex } from "../auth/crypto";
 import { findCacheEntry, saveCacheEntry } from "../db/cache-entries";
 import { openDatabase, type Database } from "../db/client";
 import type { BlobRow } from "../db/packages";
+import { findRemoteConfig, findRepository } from "../db/repositories";
 import type { Bindings } from "../env";
 import { RegistryError } from "../errors";
+import type { DocumentRecipe, ProxyTarget, SourceDocument } from "../formats/types";
+import { HostedSource, type SourceContext } from "../repositories/hosted-source";
 import { BlobStore } from "../storage/blob-store";
+import { upstreamUrl } from "./upstream";
 
-/** A small document built alongside the main one from the same sources (e.g. npm's version → member map). */
-export interface Companion {
-  key: string;
-  fingerprint: string;
-  text: string;
-  contentType: string;
+const recipes = new Map<string, DocumentRecipe>();
+
+/** Formats register their document recipes under a name their targets use. */
+export function registerRecipe(name: string, recipe: DocumentRecipe): void {
+  recipes.set(name, recipe);
 }
 
-/** A format-specific way to build a document (and its companions); registered by the format. */
-export type Recipe = (input: { db: Database; bucket: R2Bucket; params: unknown }) => Promise<{ text: string; companions?: Companion[] } | null>;
-
-const recipes = new Map<string, Recipe>();
-
-export function registerRecipe(type: string, recipe: Recipe): void {
-  recipes.set(type, recipe);
+export function findRecipe(name: string): DocumentRecipe {
+  const recipe = recipes.get(name);
+  if (!recipe) throw new RegistryError("internal", `no document recipe ${name}`);
+  return recipe;
 }
+
+/** One member's copy, as the build reads it: a hosted member renders it, a remote's is a cached blob. */
+export type SourceRef = { member: string; minReleaseAgeHours: number } & (
+  | { kind: "hosted" }
+  | { kind: "blob"; r2Key: string; contentType: string | null; repositoryId: number }
+);
 
 export interface BuildRequest {
   repositoryId: number;
@@ -38,10 +46,15 @@ export interface BuildRequest {
   fingerprint: string;
   contentType: string;
   recipe: string;
-  params: unknown;
+  /** The target being served (its document names recipe params and source). */
+  target: ProxyTarget;
+  sources: SourceRef[];
+  now: number;
 }
 
 export type BuildResult = { status: "ok"; blobId: number } | { status: "missing" };
+
+export const provenanceKey = (key: string): string => `${key}#provenance`;
 
 export class DocumentBuilder extends DurableObject<Bindings> {
   private inflight = new Map<string, Promise<BuildResult>>();
@@ -58,16 +71,44 @@ export class DocumentBuilder extends DurableObject<Bindings> {
     const db = openDatabase(this.env.DB);
     const existing = await findCacheEntry(db, request.repositoryId, request.key);
     if (existing?.entry.etag === request.fingerprint && existing.blob) return { status: "ok", blobId: existing.blob.id };
-    const recipe = recipes.get(request.recipe);
-    if (!recipe) throw new RegistryError("internal", `no recipe ${request.recipe}`);
-    const built = await recipe({ db, bucket: this.env.BLOBS, params: request.params });
-    if (built === null) return { status: "missing" };
-    for (const companion of built.companions ?? []) {
-      await storeDocument(db, this.env.BLOBS, request.repositoryId, companion.key, companion.fingerprint, companion.contentType, companion.text);
+    const recipe = findRecipe(request.recipe);
+    const context = backgroundContext(db, this.env.BLOBS);
+    const documents = await readSources(request, recipe, context);
+    const merged = await recipe.merge(documents, request.target.document?.params ?? {}, request.now);
+    if (merged === null) return { status: "missing" };
+    if (merged.provenance) {
+      await storeDocument(db, this.env.BLOBS, request.repositoryId, provenanceKey(request.key), request.fingerprint, "application/json", JSON.stringify(merged.provenance));
     }
-    const blobId = await storeDocument(db, this.env.BLOBS, request.repositoryId, request.key, request.fingerprint, request.contentType, built.text);
+    const blobId = await storeDocument(db, this.env.BLOBS, request.repositoryId, request.key, request.fingerprint, request.contentType, merged.text);
     return { status: "ok", blobId };
   }
+}
+
+/** A principal-free context for work done inside Durable Objects on behalf of a request. */
+function backgroundContext(db: Database, bucket: R2Bucket): SourceContext {
+  return { db, blobs: new BlobStore(db, bucket), bucket, principal: anonymous, requestId: "background", requestStartedAt: Date.now(), waitUntil: () => {} };
+}
+
+/** Each source's text, in priority order; a source that has vanished since planning is left out. */
+async function readSources(request: BuildRequest, recipe: DocumentRecipe, context: SourceContext): Promise<SourceDocument[]> {
+  const params = request.target.document?.params ?? {};
+  const source = request.target.document?.source ?? request.target;
+  const texts = await Promise.all(
+    request.sources.map(async (ref): Promise<SourceDocument | null> => {
+      if (ref.kind === "blob") {
+        const [object, config] = await Promise.all([context.bucket.get(ref.r2Key), findRemoteConfig(context.db, ref.repositoryId)]);
+        if (!object) return null;
+        const upstream = source.upstream ?? source.path;
+        const baseUrl = /^https?:\/\//.test(upstream) || !config ? upstream : upstreamUrl(config.url, upstream);
+        return { member: ref.member, text: await object.text(), contentType: ref.contentType, baseUrl, minReleaseAgeHours: ref.minReleaseAgeHours };
+      }
+      const repository = await findRepository(context.db, ref.member);
+      if (repository?.kind !== "hosted") return null;
+      const text = await recipe.hostedText(new HostedSource(repository, context), request.target, params);
+      return text === null ? null : { member: ref.member, text, contentType: null, baseUrl: "", minReleaseAgeHours: 0 };
+    }),
+  );
+  return texts.filter((t): t is SourceDocument => t !== null);
 }
 
 async function storeDocument(db: Database, bucket: R2Bucket, repositoryId: number, key: string, fingerprint: string, contentType: string, text: string): Promise<number> {
@@ -83,12 +124,8 @@ export async function currentDocument(db: Database, repositoryId: number, key: s
   return existing?.entry.etag === fingerprint && existing.blob ? existing.blob : null;
 }
 
-/** The stored document for this fingerprint, building it first if needed; null when the recipe found nothing. */
-export async function derivedDocument(
-  db: Database,
-  builders: DurableObjectNamespace<DocumentBuilder>,
-  request: BuildRequest,
-): Promise<BlobRow | null> {
+/** The stored document for this fingerprint, building it first if needed; null when no member has it. */
+export async function derivedDocument(db: Database, builders: DurableObjectNamespace<DocumentBuilder>, request: BuildRequest): Promise<BlobRow | null> {
   const current = await currentDocument(db, request.repositoryId, request.key, request.fingerprint);
   if (current) return current;
   const stub = builders.get(builders.idFromName(`${request.repositoryId}:${request.key}`));

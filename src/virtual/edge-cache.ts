@@ -3,7 +3,8 @@
  * responses of public repositories are stored in the colo's cache — immutable artifacts for
  * a day, metadata for at most a minute — so a second client in the same colo reaches neither
  * D1, R2 nor the upstream. Callers decide authorisation first; only public repositories
- * (readable by anyone) are ever cached, so no cached answer crosses a permission boundary.
+ * (readable by anyone) whose answer involved no non-public member are ever cached, so no
+ * cached answer crosses a permission boundary.
  */
 import type { PathClass } from "../formats/types";
 import type { Repository } from "../repositories/model";
@@ -32,10 +33,10 @@ export async function withEdgeCache(
   repository: Repository,
   kind: PathClass,
   waitUntil: (p: Promise<unknown>) => void,
-  produce: () => Promise<Response | null>,
+  produce: () => Promise<{ response: Response | null; shareable: boolean }>,
 ): Promise<Response | null> {
   const cache = edgeCache();
-  if (!cache || !cacheable(request, repository)) return produce();
+  if (!cache || !cacheable(request, repository)) return (await produce()).response;
   const key = cacheKey(request);
   const cached = await cache.match(key);
   if (cached) {
@@ -44,8 +45,9 @@ export async function withEdgeCache(
     hit.headers.set("X-Edge-Cache", "HIT");
     return hit;
   }
-  const response = await produce();
-  if (!response || response.status !== 200 || response.headers.get("X-Cache") === "STALE") return response;
+  const { response, shareable } = await produce();
+  // An answer that involved a non-public member differs by caller: never shared.
+  if (!response || !shareable || response.status !== 200 || response.headers.get("X-Cache") === "STALE") return response;
   const seconds = kind === "artifact" ? ARTIFACT_SECONDS : METADATA_SECONDS;
   const [forClient, forCache] = response.body ? response.body.tee() : [null, null];
   const stored = new Response(forCache, response);

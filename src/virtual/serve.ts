@@ -1,42 +1,49 @@
 /**
- * Reads through any repository kind for formats with a ProxySpec: hosted answers from its
- * own files, remote from its cache/upstream, virtual by resolving across members. Format
- * routes validate the path, then hand it here.
+ * Reads through any repository kind: the format classifies the path, the engine
+ * (engine.ts) serves it through the repository's members — hosted answers from its own
+ * files, remote from its cache/upstream, virtual across its members. Format routes
+ * validate what they must, then hand the path (or a target they built) here.
  */
 import type { Context } from "hono";
-import { listMembers } from "../db/repositories";
 import type { AppEnv } from "../env";
 import { RegistryError } from "../errors";
-import type { FormatModule, PathClass, ProxySpec } from "../formats/types";
-import { HostedSource } from "../repositories/hosted-source";
+import type { FormatModule, ProxySpec, ProxyTarget } from "../formats/types";
+import type { SourceContext } from "../repositories/hosted-source";
 import { loadRepository } from "../repositories/loader";
+import type { Repository } from "../repositories/model";
+import type { EngineContext } from "./documents";
 import { withEdgeCache } from "./edge-cache";
-import { RemoteSource } from "./remote-source";
-import { remoteHitResponse } from "./responses";
-import { VirtualSource } from "./virtual-source";
+import { resolveTarget } from "./engine";
+import { loadMembers } from "./members";
 
 type ProxiedFormat = Pick<FormatModule, "name" | "challengeAnonymousReads"> & { proxy: ProxySpec };
 
+/** The served repository's base URL (`https://host/{format}/{repo}/`): the request URL without `path`. */
+export function servedBase(request: Request, path: string): string {
+  const url = new URL(request.url);
+  const pathname = url.pathname.endsWith(path) ? url.pathname.slice(0, url.pathname.length - path.length) : `${url.pathname}/`;
+  return `${url.origin}${pathname}`;
+}
+
+export async function engineContext(c: Context<AppEnv>, repository: Repository, ctx: SourceContext): Promise<EngineContext> {
+  return { repository, ctx, env: c.env, ...(await loadMembers(repository, ctx, c.env)) };
+}
+
+/** Serves a target the format built, through the edge cache for public repositories; null when nobody has it. */
+export function serveTarget(c: Context<AppEnv>, proxy: ProxySpec, repository: Repository, ctx: SourceContext, target: ProxyTarget): Promise<Response | null> {
+  const request = c.req.raw;
+  return withEdgeCache(request, repository, target.kind, ctx.waitUntil, async () => {
+    const engine = await engineContext(c, repository, ctx);
+    return { response: await resolveTarget(engine, proxy, target, request), shareable: engine.shareable };
+  });
+}
+
+/** A whole read: repository, path classification, engine, 404 with `notFoundMessage`. */
 export async function serveRead(c: Context<AppEnv>, format: ProxiedFormat, path: string, notFoundMessage: string): Promise<Response> {
   const { repository, context } = await loadRepository(c, format.name, "read", { challengeAnonymousReads: format.challengeAnonymousReads ?? false });
-  const kind: PathClass | null = format.proxy.classifyPath(path);
-  if (!kind) throw new RegistryError("not_found", notFoundMessage);
-  const request = c.req.raw;
-  const response = await withEdgeCache(request, repository, kind, context.waitUntil, async () => {
-    switch (repository.kind) {
-      case "hosted":
-        return format.proxy.readHosted(new HostedSource(repository, context), path, request);
-      case "remote": {
-        // The cache is keyed by path alone, so the client's Accept is not forwarded upstream.
-        const hit = await new RemoteSource(repository, context, c.env).get(path, kind);
-        return hit ? remoteHitResponse(request, context.bucket, hit, repository.name) : null;
-      }
-      case "virtual": {
-        const members = await listMembers(context.db, repository.id);
-        return new VirtualSource(repository, members, context, c.env, format.proxy).resolve(path, kind, request);
-      }
-    }
-  });
+  const target = format.proxy.classify(path, c.req.raw, servedBase(c.req.raw, path));
+  if (!target) throw new RegistryError("not_found", notFoundMessage);
+  const response = await serveTarget(c, format.proxy, repository, context, target);
   if (!response) throw new RegistryError("not_found", notFoundMessage);
   return response;
 }

@@ -4,7 +4,7 @@
  * shielding key, and hosted reads serve the newest stored copy of the file.
  */
 import type { HostedSource } from "../../repositories/hosted-source";
-import type { ProxySpec } from "../types";
+import type { ProxySpec, ProxyTarget } from "../types";
 import { parseGenericPath } from "./names";
 
 function safeParse(path: string) {
@@ -15,8 +15,8 @@ function safeParse(path: string) {
   }
 }
 
-export async function readHostedGeneric(source: HostedSource, path: string, request: Request): Promise<Response | null> {
-  const coords = parseGenericPath(path);
+export async function readHostedGeneric(source: HostedSource, target: Pick<ProxyTarget, "path">, request: Request): Promise<Response | null> {
+  const coords = parseGenericPath(target.path);
   if (!coords) return null;
   const found = await source.findFile(coords.packageName.toLowerCase(), coords.version.toLowerCase(), coords.filename.toLowerCase());
   if (!found) return null;
@@ -26,7 +26,9 @@ export async function readHostedGeneric(source: HostedSource, path: string, requ
 }
 
 export const genericProxy: ProxySpec = {
-  classifyPath: (path) => (safeParse(path) ? "artifact" : null),
-  packageKey: (path) => safeParse(path)?.packageName.toLowerCase() ?? null,
+  classify: (path) => {
+    const coords = safeParse(path);
+    return coords ? { kind: "artifact", path, packageKey: coords.packageName.toLowerCase() } : null;
+  },
   readHosted: readHostedGeneric,
 };

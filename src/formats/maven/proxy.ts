@@ -5,12 +5,18 @@
  * with the newest build (its files resolve through normal artifact resolution); group-level
  * plugin metadata and anything unparseable fall back to the first member's bytes.
  */
-import type { MemberDocument, ProxySpec } from "../types";
+import type { DocumentRecipe, ProxySpec, ProxyTarget } from "../types";
+import { registerRecipe } from "../../virtual/derived-document";
 import { classifyMavenPath, mavenPackageKey, parseRawMavenPath } from "./classify";
 import type { MavenChecksum } from "./coordinates";
 import { mergeArtifactMetadata, parseMavenMetadata, renderArtifactMetadata, toArtifactMetadata, type ArtifactMetadata, type ParsedMavenMetadata } from "./metadata";
-import { readHostedMaven } from "./read";
+import { digestHex, readHostedMaven } from "./read";
 
+/** One member's copy of a maven-metadata.xml, in member priority order. */
+export interface MemberDocument {
+  member: string;
+  body: Uint8Array;
+}
 /** A metadata checksum path → the document it sums and the algorithm; null for anything else. */
 export function mavenMetadataChecksumOf(path: string): { base: string; algorithm: MavenChecksum } | null {
   const coords = parseRawMavenPath(path);
@@ -59,11 +65,43 @@ export function mergeMavenMetadata(path: string, documents: readonly MemberDocum
   return merged ? new TextEncoder().encode(renderArtifactMetadata(merged)) : first.body;
 }
 
+const RECIPE = "maven-metadata";
+
+/**
+ * Merged per request, not precomputed: the documents are small, and a hosted member's is
+ * rendered from D1 with no revision to key a stored copy on. A checksum path is the digest
+ * of the merged bytes, so it always matches what the client downloaded.
+ */
+const mavenMetadataRecipe: DocumentRecipe = {
+  precomputed: false,
+  async hostedText(source, _target, params) {
+    const response = await readHostedMaven(source, String(params.path), new Request("https://internal/", { method: "GET" }));
+    return response?.ok ? response.text() : null;
+  },
+  async merge(documents, params) {
+    const bodies = documents.map((d) => ({ member: d.member, body: new TextEncoder().encode(d.text) }));
+    const merged = bodies.length > 1 ? mergeMavenMetadata(String(params.path), bodies) : (bodies[0]?.body ?? null);
+    if (!merged) return null;
+    const checksum = params.checksum as MavenChecksum | undefined;
+    return { text: checksum ? await digestHex(checksum, merged) : new TextDecoder().decode(merged) };
+  },
+};
+registerRecipe(RECIPE, mavenMetadataRecipe);
+
+/** A Maven path as the engine sees it: metadata (and its checksums) merged across members, the rest artifacts. */
+export function classifyMavenTarget(path: string): ProxyTarget | null {
+  const kind = classifyMavenPath(path);
+  if (!kind) return null;
+  const packageKey = mavenPackageKey(path);
+  if (kind === "artifact") return { kind, path, packageKey };
+  const checksum = mavenMetadataChecksumOf(path);
+  const document = checksum
+    ? { recipe: RECIPE, key: path, contentType: "text/plain", params: { path: checksum.base, checksum: checksum.algorithm }, source: { path: checksum.base } }
+    : { recipe: RECIPE, key: path, contentType: "text/xml; charset=utf-8", params: { path } };
+  return { kind, path, packageKey, document };
+}
+
 export const mavenProxy: ProxySpec = {
-  classifyPath: classifyMavenPath,
-  packageKey: mavenPackageKey,
-  readHosted: readHostedMaven,
-  mergeMetadata: mergeMavenMetadata,
-  checksumOf: mavenMetadataChecksumOf,
-  metadataContentType: "text/xml; charset=utf-8",
+  classify: classifyMavenTarget,
+  readHosted: (source, target, request) => readHostedMaven(source, target.path, request),
 };

@@ -55,8 +55,10 @@ describe("mergeMavenMetadata", () => {
   });
 
   it("is exposed with the other engine hooks", () => {
-    expect(mavenProxy.classifyPath("org/example/lib/maven-metadata.xml.sha1")).toBe("metadata");
-    expect(mavenProxy.packageKey("org/example/lib/1.0/lib-1.0.jar")).toBe("org.example:lib");
-    expect(mavenProxy.metadataContentType).toContain("text/xml");
+    const request = new Request("https://registry.test/maven/r/");
+    const checksum = mavenProxy.classify("org/example/lib/maven-metadata.xml.sha1", request, "https://registry.test/maven/r/");
+    expect(checksum).toMatchObject({ kind: "metadata", packageKey: "org.example:lib", document: { params: { path: "org/example/lib/maven-metadata.xml", checksum: "sha1" } } });
+    expect(mavenProxy.classify("org/example/lib/1.0/lib-1.0.jar", request, "")).toEqual({ kind: "artifact", path: "org/example/lib/1.0/lib-1.0.jar", packageKey: "org.example:lib" });
+    expect(mavenProxy.classify("org/example/lib/maven-metadata.xml", request, "")?.document?.contentType).toContain("text/xml");
   });
 });
