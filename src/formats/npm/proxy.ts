@@ -44,8 +44,10 @@ const packumentRecipe: DocumentRecipe = {
     const filtered = documents.map((d) => ({ member: d.member, text: d.minReleaseAgeHours > 0 ? applyReleaseAge(d.text, d.minReleaseAgeHours, now).text : d.text }));
     const merged = mergePackuments(params.name, filtered, params.base, { keepRevision: params.keepRevision });
     if (!merged) return null;
+    if (params.abbreviated) return { text: abbreviatePackumentText(merged.text) };
+    // The full packument is the index tarball requests look up.
     const provenance: Record<string, Provenance> = Object.fromEntries([...merged.winners].map(([version, member]) => [version, { member }]));
-    return { text: params.abbreviated ? abbreviatePackumentText(merged.text) : merged.text, provenance };
+    return { text: merged.text, provenance };
   },
 };
 registerRecipe(RECIPE, packumentRecipe);
