@@ -31,7 +31,7 @@ export class ScriptedUpstream {
       if (!url.hostname.endsWith(".test") || url.hostname === "registry.test") return undefined;
       this.requests.push({ url: request.url, headers: request.headers });
       const handler = this.routes.get(`${url.origin}${url.pathname}`);
-      return handler ? handler(request) : new Response("not here", { status: 404 });
+      return handler ? handler(request as unknown as Request) : new Response("not here", { status: 404 });
     }),
   );
 
