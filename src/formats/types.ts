@@ -30,8 +30,18 @@ export interface ProxyTarget {
   packageKey: string | null;
   /** Metadata built from the members' copies by one of the format's document recipes. */
   document?: DocumentTarget;
-  /** An artifact whose member an index document decided (npm tarball, PyPI file): the index and the entry's name in it. */
-  indexedBy?: { index: ProxyTarget; entry: string };
+  /** An artifact whose member an index document decided (npm tarball, PyPI file). */
+  indexedBy?: IndexedBy;
+}
+
+export interface IndexedBy {
+  /** The index document (a target with a precomputed `document`) and the entry's name in its provenance. */
+  index: ProxyTarget;
+  entry: string;
+  /** The upstream URL is known only from the index (PyPI files on another host): never skip the lookup. */
+  upstreamFromIndex?: boolean;
+  /** The upstream URL of this target given the entry's recorded URL (e.g. PEP 658: `{url}.metadata`). */
+  upstreamFrom?(url: string): string;
 }
 
 /** A document merged from members' copies of one source document (the `source` target). */

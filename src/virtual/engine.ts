@@ -14,15 +14,17 @@ import { blobResponse } from "../storage/blob-response";
 import { buildDocument, provenanceOf, type EngineContext } from "./documents";
 import { findRecipe } from "./derived-document";
 import { hostedHasPackage, membersServing, shields, type Member } from "./members";
-import { remoteGet } from "./remote-fetch";
-import { labelled, remoteHitResponse } from "./responses";
+import { remoteOpen } from "./remote-fetch";
+import { remoteResponse } from "./remote-response";
+import { labelled } from "./responses";
 
 /** Serves a target through the repository's members; null when none has it. */
 export function resolveTarget(engine: EngineContext, proxy: ProxySpec, target: ProxyTarget, request: Request): Promise<Response | null> {
   if (target.document && (engine.repository.kind === "virtual" || findRecipe(target.document.recipe).precomputed)) return serveDocument(engine, target, request);
-  // A plain remote without a release age needs no index: its upstream answers for itself.
+  // A plain remote without a release age needs no index when the target's path locates it upstream.
   const plainRemote = engine.repository.kind === "remote" && !engine.repository.settings.minReleaseAgeHours;
-  if (target.indexedBy && engine.repository.kind !== "hosted" && !plainRemote) return serveIndexed(engine, proxy, target, request);
+  const { indexedBy } = target;
+  if (indexedBy && engine.repository.kind !== "hosted" && (indexedBy.upstreamFromIndex || !plainRemote)) return serveIndexed(engine, proxy, target, request);
   return cacheFirst(engine, proxy, target, request);
 }
 
@@ -47,8 +49,9 @@ async function serveIndexed(engine: EngineContext, proxy: ProxySpec, target: Pro
     const served = await proxy.readHosted(member.hosted, target, request);
     return served ? labelled(served, member.repository.name, "HIT") : null;
   }
-  const hit = await remoteGet(member.remote, target, "artifact", provenance.url);
-  return hit ? remoteHitResponse(request, engine.ctx.bucket, hit, member.repository.name) : null;
+  const upstream = provenance.url === undefined ? undefined : (target.indexedBy?.upstreamFrom?.(provenance.url) ?? provenance.url);
+  const hit = await remoteOpen(member.remote, target, "artifact", upstream);
+  return hit ? remoteResponse(request, engine.ctx.bucket, hit, member.repository.name) : null;
 }
 
 type Local = { member: Member; response?: Response } | null;
@@ -67,8 +70,8 @@ async function cacheFirst(engine: EngineContext, proxy: ProxySpec, target: Proxy
   const only = eligible.length === 1 ? eligible[0] : undefined;
   if (only?.kind === "remote") {
     // A remote repository (or a virtual with one eligible member): its cache decides, no second lookup.
-    const hit = await remoteGet(only.remote, target, target.kind);
-    return hit ? remoteHitResponse(request, engine.ctx.bucket, hit, only.repository.name) : null;
+    const hit = await remoteOpen(only.remote, target, target.kind);
+    return hit ? remoteResponse(request, engine.ctx.bucket, hit, only.repository.name) : null;
   }
   const mayShield = engine.repository.kind === "virtual" && engine.repository.settings.shielding && eligible.some((m) => m.kind === "remote");
   // The shielding question and every member's local copy, asked at once.
@@ -82,16 +85,16 @@ async function cacheFirst(engine: EngineContext, proxy: ProxySpec, target: Proxy
   for (const other of local) if (other !== winner) await other?.response?.body?.cancel();
   if (winner?.response) return labelled(winner.response, winner.member.repository.name, "HIT");
   if (winner?.member.kind === "remote") {
-    const hit = await remoteGet(winner.member.remote, target, target.kind).catch(() => null);
-    if (hit) return remoteHitResponse(request, engine.ctx.bucket, hit, winner.member.repository.name);
+    const hit = await remoteOpen(winner.member.remote, target, target.kind).catch(() => null);
+    if (hit) return remoteResponse(request, engine.ctx.bucket, hit, winner.member.repository.name);
   }
   // Nobody holds it: ask the remote members' upstreams, in priority order.
   let unavailable: RegistryError | null = null;
   for (const member of eligible) {
     if (member.kind !== "remote" || shielded) continue;
     try {
-      const hit = await remoteGet(member.remote, target, target.kind);
-      if (hit) return remoteHitResponse(request, engine.ctx.bucket, hit, member.repository.name);
+      const hit = await remoteOpen(member.remote, target, target.kind);
+      if (hit) return remoteResponse(request, engine.ctx.bucket, hit, member.repository.name);
     } catch (error) {
       if (!(error instanceof RegistryError) || error.code !== "upstream_unavailable") throw error;
       unavailable = error;

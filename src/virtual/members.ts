@@ -9,6 +9,7 @@ import { listMembers } from "../db/repositories";
 import type { Bindings } from "../env";
 import { HostedSource, type SourceContext } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
+import { fingerprintOf } from "./derived-document";
 import { memberServes, type NameRules } from "./name-patterns";
 import { RemoteSource } from "./remote-source";
 
@@ -67,7 +68,7 @@ export async function hostedHasPackage(member: Member, packageKey: string | null
  * The hosted package's revision: what a derived document's fingerprint uses for a hosted
  * source; null when the package does not exist. Until hosted packages carry a revision of
  * their own (bumped by every write), npm's state property stands in, and for other formats
- * the number of versions and the newest upload.
+ * a digest of the versions (their metadata, where e.g. a PyPI yank lives) and newest uploads.
  */
 export async function hostedRevision(source: HostedSource, packageKey: string): Promise<string | null> {
   const lower = packageKey.toLowerCase();
@@ -76,6 +77,5 @@ export async function hostedRevision(source: HostedSource, packageKey: string): 
   const state = await source.getPackageProperty(pkg.id, "npm.state");
   if (state !== null) return `s:${state}`;
   const listed = await source.listPackageVersions(lower);
-  const newest = Math.max(0, ...(listed?.versions.map((v) => v.lastUploadAt) ?? []));
-  return `v:${listed?.versions.length ?? 0}:${newest}`;
+  return `v:${await fingerprintOf((listed?.versions ?? []).map((v) => `${v.id}:${v.lastUploadAt}:${v.metadata}`))}`;
 }

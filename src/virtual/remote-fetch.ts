@@ -1,16 +1,27 @@
 /**
  * How the engine asks a remote member for a target: the cache key (with any Accept
  * variant), the upstream location (a path under the remote's base URL or an absolute URL on
- * any host) and the Accept header sent upstream.
+ * any host) and the Accept header sent upstream. `get` waits for the stored copy (documents
+ * are read back from R2); `open` lets the request that starts a fill stream it to its client.
  */
 import type { PathClass, ProxyTarget } from "../formats/types";
-import type { RemoteHit, RemoteSource } from "./remote-source";
+import type { RemoteGetOptions, RemoteHit, RemoteSource, RemoteStream } from "./remote-source";
 
-export function remoteGet(remote: RemoteSource, target: Pick<ProxyTarget, "path" | "key" | "upstream" | "accept">, kind: PathClass, upstream?: string): Promise<RemoteHit | null> {
+type Located = Pick<ProxyTarget, "path" | "key" | "upstream" | "accept">;
+
+function options(target: Located, upstream: string | undefined): { key: string; options: RemoteGetOptions } {
   const key = target.key ?? target.path;
   const location = upstream ?? target.upstream ?? target.path;
-  return remote.get(key, kind, {
-    ...(target.accept ? { accept: target.accept } : {}),
-    ...(location !== key ? { upstreamPath: location } : {}),
-  });
+  const where: RemoteGetOptions = /^https?:\/\//i.test(location) ? { upstreamUrl: location } : location !== key ? { upstreamPath: location } : {};
+  return { key, options: { ...where, ...(target.accept ? { accept: target.accept } : {}) } };
+}
+
+export function remoteGet(remote: RemoteSource, target: Located, kind: PathClass, upstream?: string): Promise<RemoteHit | null> {
+  const { key, options: o } = options(target, upstream);
+  return remote.get(key, kind, o);
+}
+
+export function remoteOpen(remote: RemoteSource, target: Located, kind: PathClass, upstream?: string): Promise<RemoteHit | RemoteStream | null> {
+  const { key, options: o } = options(target, upstream);
+  return remote.open(key, kind, o);
 }
