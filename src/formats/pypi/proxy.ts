@@ -1,34 +1,29 @@
 /**
- * PyPI under the remote/virtual engine. Paths are relative to `/pypi/{repo}/`:
+ * PyPI under the remote/virtual engine (src/virtual/engine.ts). Paths are relative to
+ * `/pypi/{repo}/`:
  *
- * | path                         | class    | shielding key            |
- * |------------------------------|----------|--------------------------|
- * | `simple/`                    | metadata | none (the project list)  |
- * | `simple/{project}/`          | metadata | normalised project name  |
- * | `files/{project}/{filename}` | artifact | normalised project name  |
- * | `files/{project}/{file}.metadata` (PEP 658) | artifact | normalised project name |
+ * | path                         | target                                                  | shielding key           |
+ * |------------------------------|---------------------------------------------------------|-------------------------|
+ * | `simple/`                    | metadata; virtual: members' lists merged per request     | none (the project list) |
+ * | `simple/{project}/`          | metadata; precomputed document "pypi-simple" (JSON/HTML) | normalised project name |
+ * | `files/{project}/{filename}` | artifact decided by the project page's provenance        | normalised project name |
+ * | `files/{project}/{file}.metadata` (PEP 658) | same, at the file's upstream URL + `.metadata` | normalised project name |
  *
- * What the engine needs beyond today's ProxySpec (wired by the engine helper):
- * - Simple pages differ by `Accept` (PEP 691): the cache key must carry the negotiated
- *   variant (`negotiateSimpleType`), upstream requests send
- *   `Accept: application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01`,
- *   and answers carry `Vary: Accept`.
- * - A project page is a derived document: members' pages (each with its content type and
- *   the URL it came from) go to `mergeSimpleProjects` (./simple-merge.ts) with
- *   `filesBase = /pypi/{virtual}/files/{project}/`; render with `renderSimpleHtml` /
- *   `renderSimpleJson`; keep the returned provenance (filename → member + upstream URL).
- *   `simple/` merges with `mergeProjectLists`.
- * - A remote's files live on another host: `files/{project}/{filename}` is fetched from
- *   the provenance URL (absolute, any host), `….metadata` from that URL + `.metadata`
- *   (PEP 658), cached as immutable artifacts; the hashes relayed are the upstream page's.
- * - Shielding: a project name (packageKey) held by a hosted member is never answered from
- *   a remote member, pages and files alike.
+ * A project page is built from one upstream copy per remote member (asked with a JSON-first
+ * Accept, parsed whatever it answers) and each hosted member's files, merged by
+ * `mergeSimpleProjects` (first member wins a filename, release age per member), rendered in
+ * the variant the client negotiated (PEP 691; two stored documents, `Vary: Accept`), with
+ * links pointing at `/pypi/{repo}/files/{project}/`. Its provenance (filename → member +
+ * absolute upstream URL, any host) is what serves the file, so a file always matches the
+ * hashes the page advertised.
  */
 import type { HostedSource } from "../../repositories/hosted-source";
-import type { ProxySpec } from "../types";
+import { registerRecipe } from "../../virtual/derived-document";
+import type { DocumentRecipe, ProxySpec, ProxyTarget } from "../types";
 import { normalizeName, parseDistributionFilename, isValidProjectName, normalizeVersion } from "./names";
 import { METADATA_SUFFIX, hostedProjectFiles } from "./stored";
-import { SIMPLE_JSON, negotiateSimpleType, renderProjectListHtml, renderProjectListJson, renderSimpleHtml, renderSimpleJson } from "./simple-render";
+import { mergeProjectLists, mergeSimpleProjects } from "./simple-merge";
+import { SIMPLE_JSON, negotiateSimpleType, renderProjectListHtml, renderProjectListJson, renderSimpleHtml, renderSimpleJson, type SimpleFile } from "./simple-render";
 
 export type PypiPath =
   | { kind: "index" }
@@ -101,14 +96,110 @@ export async function readHostedPypi(source: HostedSource, path: string, request
   });
 }
 
+/** What we ask an upstream index for: JSON first, any HTML page accepted. */
+const UPSTREAM_ACCEPT = `${SIMPLE_JSON}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01`;
+const PAGE_RECIPE = "pypi-simple";
+const LIST_RECIPE = "pypi-simple-list";
+const PAGE_HEADERS = { Vary: "Accept", "Cache-Control": "max-age=0, must-revalidate" };
+
+interface PageParams {
+  project: string;
+  /** `/pypi/{repo}/files/{project}/`: links are served host-relative, as hosted pages are. */
+  filesBase: string;
+  /** `https://host`: resolves hosted members' links while merging. */
+  origin: string;
+  json: boolean;
+}
+
+const pageRecipe: DocumentRecipe = {
+  precomputed: true,
+  async hostedText(source, _target, raw) {
+    const params = raw as unknown as PageParams;
+    const found = await hostedProjectFiles(source, params.project, params.filesBase);
+    return found ? renderSimpleJson(found.name, found.files) : null;
+  },
+  merge(documents, raw, now) {
+    const params = raw as unknown as PageParams;
+    // Each member with its own release age; the first member listing a filename wins it.
+    const files: SimpleFile[] = [];
+    const provenance: Record<string, { member: string; url: string }> = {};
+    let parsed = false;
+    for (const document of documents) {
+      const merged = mergeSimpleProjects(params.project, [{ member: document.member, text: document.text, contentType: document.contentType ?? SIMPLE_JSON, baseUrl: document.baseUrl || `${params.origin}${params.filesBase}` }], {
+        filesBase: params.filesBase,
+        now,
+        minReleaseAgeHours: document.minReleaseAgeHours,
+      });
+      if (!merged) continue;
+      parsed = true;
+      for (const file of merged.files) {
+        if (file.filename in provenance) continue;
+        const origin = merged.provenance[file.filename];
+        if (origin) provenance[file.filename] = origin;
+        files.push(file);
+      }
+    }
+    if (!parsed) return null;
+    return { text: params.json ? renderSimpleJson(params.project, files) : renderSimpleHtml(params.project, files), provenance };
+  },
+};
+registerRecipe(PAGE_RECIPE, pageRecipe);
+
+/** The project list: small for hosted members, merged per request (a repository-wide revision would key a stored one). */
+const listRecipe: DocumentRecipe = {
+  precomputed: false,
+  async hostedText(source) {
+    const rows = await source.searchPackages([], "", 1_000_000);
+    return renderProjectListJson(rows.map((row) => row.name));
+  },
+  merge(documents, raw) {
+    const names = mergeProjectLists(documents.map((d) => ({ text: d.text, contentType: d.contentType ?? SIMPLE_JSON })));
+    return { text: raw.json ? renderProjectListJson(names) : renderProjectListHtml(names, String(raw.base)) };
+  },
+};
+registerRecipe(LIST_RECIPE, listRecipe);
+
+/** The served page of a project in the negotiated variant. */
+function pageTarget(project: string, base: string, type: ReturnType<typeof negotiateSimpleType>): ProxyTarget {
+  const json = type === SIMPLE_JSON;
+  const url = new URL(base);
+  const params: PageParams = { project, filesBase: `${url.pathname}files/${project}/`, origin: url.origin, json };
+  const path = `simple/${project}/`;
+  return {
+    kind: "metadata",
+    path,
+    accept: UPSTREAM_ACCEPT,
+    packageKey: project,
+    document: { recipe: PAGE_RECIPE, key: `pypi:simple:${json ? "json" : "html"}:${base}:${project}`, contentType: `${type}; charset=utf-8`, headers: PAGE_HEADERS, params: { ...params } },
+  };
+}
+
+export function classifyPypiPath(path: string, request: Request, base: string): ProxyTarget | null {
+  const parsed = parsePypiPath(path);
+  if (!parsed) return null;
+  const type = negotiateSimpleType(request.headers.get("Accept"));
+  if (parsed.kind === "index") {
+    const document = { recipe: LIST_RECIPE, key: path, contentType: `${type}; charset=utf-8`, headers: PAGE_HEADERS, params: { json: type === SIMPLE_JSON, base: `${new URL(base).pathname}simple/` } };
+    return { kind: "metadata", path, accept: UPSTREAM_ACCEPT, packageKey: null, document };
+  }
+  const project = normalizeName(parsed.project);
+  if (parsed.kind === "project") return pageTarget(project, base, type);
+  const stored = parsed.metadata ? `${parsed.filename}${METADATA_SUFFIX}` : parsed.filename;
+  return {
+    kind: "artifact",
+    path,
+    key: `files/${project}/${stored}`,
+    packageKey: project,
+    indexedBy: {
+      index: pageTarget(project, base, SIMPLE_JSON),
+      entry: parsed.filename,
+      upstreamFromIndex: true,
+      ...(parsed.metadata ? { upstreamFrom: (url: string) => `${url.replace(/#.*$/, "")}${METADATA_SUFFIX}` } : {}),
+    },
+  };
+}
+
 export const pypiProxy: ProxySpec = {
-  classifyPath: (path) => {
-    const parsed = parsePypiPath(path);
-    return parsed ? (parsed.kind === "file" ? "artifact" : "metadata") : null;
-  },
-  packageKey: (path) => {
-    const parsed = parsePypiPath(path);
-    return parsed && parsed.kind !== "index" ? normalizeName(parsed.project) : null;
-  },
-  readHosted: readHostedPypi,
+  classify: classifyPypiPath,
+  readHosted: (source, target, request) => readHostedPypi(source, target.path, request),
 };
