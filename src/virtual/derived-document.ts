@@ -10,7 +10,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { anonymous } from "../auth/principal";
 import { toHex } from "../auth/crypto";
-import { findCacheEntry, saveCacheEntry } from "../db/cache-entries";
+import { findCacheEntry, saveCacheEntry, type CacheEntryWithBlob } from "../db/cache-entries";
 import { openDatabase, type Database } from "../db/client";
 import type { BlobRow } from "../db/packages";
 import { findRemoteConfig, findRepository } from "../db/repositories";
@@ -118,16 +118,19 @@ async function storeDocument(db: Database, bucket: R2Bucket, repositoryId: numbe
   return blob.id;
 }
 
-/** A stored derived document if it is current for `fingerprint`. */
-export async function currentDocument(db: Database, repositoryId: number, key: string, fingerprint: string): Promise<BlobRow | null> {
-  const existing = await findCacheEntry(db, repositoryId, key);
-  return existing?.entry.etag === fingerprint && existing.blob ? existing.blob : null;
-}
-
-/** The stored document for this fingerprint, building it first if needed; null when no member has it. */
-export async function derivedDocument(db: Database, builders: DurableObjectNamespace<DocumentBuilder>, request: BuildRequest): Promise<BlobRow | null> {
-  const current = await currentDocument(db, request.repositoryId, request.key, request.fingerprint);
-  if (current) return current;
+/**
+ * The stored document for this fingerprint, building it first if needed; null when no member
+ * has it. `stored` is the document's entry when the caller looked it up already (in parallel
+ * with identifying the sources).
+ */
+export async function derivedDocument(
+  db: Database,
+  builders: DurableObjectNamespace<DocumentBuilder>,
+  request: BuildRequest,
+  stored?: CacheEntryWithBlob | null,
+): Promise<BlobRow | null> {
+  const existing = stored === undefined ? await findCacheEntry(db, request.repositoryId, request.key) : stored;
+  if (existing?.entry.etag === request.fingerprint && existing.blob) return existing.blob;
   const stub = builders.get(builders.idFromName(`${request.repositoryId}:${request.key}`));
   const result = await stub.build(request);
   if (result.status === "missing") return null;

@@ -7,13 +7,14 @@
  * repository shields, remote members are not asked at all. A remote member whose upstream is
  * down with nothing cached is left out; only when nobody answered does the error surface.
  */
+import { findCacheEntry } from "../db/cache-entries";
 import type { BlobRow } from "../db/packages";
 import type { Bindings } from "../env";
 import { RegistryError } from "../errors";
 import type { DocumentRecipe, ProxyTarget, Provenance, SourceDocument } from "../formats/types";
 import type { SourceContext } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
-import { currentDocument, derivedDocument, findRecipe, fingerprintOf, provenanceKey, type SourceRef } from "./derived-document";
+import { derivedDocument, findRecipe, fingerprintOf, provenanceKey, type SourceRef } from "./derived-document";
 import { hostedRevision, membersServing, shields, type Member } from "./members";
 import type { CacheStatus, RemoteHit } from "./remote-source";
 import { remoteGet } from "./remote-fetch";
@@ -54,22 +55,29 @@ async function collect<T>(
   hosted: (member: Extract<Member, { kind: "hosted" }>) => Promise<T | null>,
 ): Promise<{ hosted: Source<T>[]; remote: Source<RemoteHit>[]; all: Member[] }> {
   const eligible = membersServing(engine.members, target.packageKey);
-  const hostedValues = await Promise.all(eligible.map((m) => (m.kind === "hosted" ? hosted(m) : Promise.resolve(null))));
-  const shielded = shields(engine.repository, target.packageKey, hostedValues.map((v) => v !== null));
   const source = sourceTarget(target);
   let unavailable: unknown = null;
-  const remoteHits = await Promise.all(
-    eligible.map(async (m) => {
-      if (m.kind !== "remote" || shielded) return null;
-      try {
-        return await remoteGet(m.remote, source, "metadata");
-      } catch (error) {
-        if (!(error instanceof RegistryError) || error.code !== "upstream_unavailable") throw error;
-        unavailable = error;
-        return null;
-      }
-    }),
-  );
+  const remote = (m: Member): Promise<RemoteHit | null> =>
+    m.kind !== "remote"
+      ? Promise.resolve(null)
+      : remoteGet(m.remote, source, "metadata").catch((error: unknown) => {
+          // One member's upstream down with nothing cached leaves it out.
+          if (!(error instanceof RegistryError) || error.code !== "upstream_unavailable") throw error;
+          unavailable = error;
+          return null;
+        });
+  const hostedAll = () => Promise.all(eligible.map((m) => (m.kind === "hosted" ? hosted(m) : Promise.resolve(null))));
+  // Remote members are asked only once the hosted ones said the name is not theirs, when shielding could apply.
+  const mayShield = shields(engine.repository, target.packageKey, [true]) && eligible.some((m) => m.kind === "hosted") && eligible.some((m) => m.kind === "remote");
+  let hostedValues: (T | null)[];
+  let remoteHits: (RemoteHit | null)[];
+  if (mayShield) {
+    hostedValues = await hostedAll();
+    const shielded = shields(engine.repository, target.packageKey, hostedValues.map((v) => v !== null));
+    remoteHits = await Promise.all(eligible.map((m) => (shielded ? Promise.resolve(null) : remote(m))));
+  } else {
+    [hostedValues, remoteHits] = await Promise.all([hostedAll(), Promise.all(eligible.map(remote))]);
+  }
   const out = { hosted: [] as Source<T>[], remote: [] as Source<RemoteHit>[], all: [] as Member[] };
   eligible.forEach((member, i) => {
     const h = hostedValues[i];
@@ -128,19 +136,18 @@ async function plan(engine: EngineContext, target: ProxyTarget): Promise<Plan | 
 const documentKey = (engine: EngineContext, target: ProxyTarget): string => `${target.document?.key ?? target.path}${engine.scope}`;
 
 /** The precomputed document for `target`, built if its sources changed; null when no member has it. */
-async function precomputed(engine: EngineContext, target: ProxyTarget, recipe: string, planned: Plan | null): Promise<BuiltDocument | null> {
-  if (!planned || !target.document) return null;
+async function precomputed(engine: EngineContext, target: ProxyTarget, recipe: string): Promise<BuiltDocument | null> {
   const { repository, ctx, env } = engine;
-  const blob = await derivedDocument(ctx.db, env.BUILDERS, {
-    repositoryId: repository.id,
-    key: documentKey(engine, target),
-    fingerprint: planned.fingerprint,
-    contentType: target.document.contentType,
-    recipe,
-    target,
-    sources: planned.sources,
-    now: Date.now(),
-  });
+  const key = documentKey(engine, target);
+  // The stored document is looked up while the sources are identified: one round trip fewer.
+  const [planned, stored] = await Promise.all([plan(engine, target), findCacheEntry(ctx.db, repository.id, key)]);
+  if (!planned || !target.document) return null;
+  const blob = await derivedDocument(
+    ctx.db,
+    env.BUILDERS,
+    { repositoryId: repository.id, key, fingerprint: planned.fingerprint, contentType: target.document.contentType, recipe, target, sources: planned.sources, now: Date.now() },
+    stored,
+  );
   return blob ? { blob, fingerprint: planned.fingerprint, members: planned.members, cache: planned.cache } : null;
 }
 
@@ -168,7 +175,7 @@ export function buildDocument(engine: EngineContext, target: ProxyTarget): Promi
   const name = target.document?.recipe;
   if (!name) throw new RegistryError("internal", "target has no document");
   const recipe = findRecipe(name);
-  return recipe.precomputed ? plan(engine, target).then((planned) => precomputed(engine, target, name, planned)) : perRequest(engine, target, recipe);
+  return recipe.precomputed ? precomputed(engine, target, name) : perRequest(engine, target, recipe);
 }
 
 /** The merged document's text (npm cuts version documents and dist-tags from it). */
@@ -187,15 +194,18 @@ export async function documentText(engine: EngineContext, target: ProxyTarget): 
  */
 export async function provenanceOf(engine: EngineContext, index: ProxyTarget, entry: string): Promise<Provenance | null> {
   if (!index.document) throw new RegistryError("internal", "index target has no document");
+  const { ctx, repository } = engine;
   const key = provenanceKey(documentKey(engine, index));
-  const planned = await plan(engine, index);
+  const [planned, stored] = await Promise.all([plan(engine, index), findCacheEntry(ctx.db, repository.id, key)]);
   if (!planned) return null;
-  let stored = await currentDocument(engine.ctx.db, engine.repository.id, key, planned.fingerprint);
-  if (!stored) {
-    await precomputed(engine, index, index.document.recipe, planned);
-    stored = await currentDocument(engine.ctx.db, engine.repository.id, key, planned.fingerprint);
+  let current = stored?.entry.etag === planned.fingerprint ? stored.blob : null;
+  if (!current) {
+    // Built with the index document; build it now if it is not current.
+    await precomputed(engine, index, index.document.recipe);
+    const built = await findCacheEntry(ctx.db, repository.id, key);
+    current = built?.entry.etag === planned.fingerprint ? built.blob : null;
   }
-  const object = stored ? await engine.ctx.bucket.get(stored.r2Key) : null;
+  const object = current ? await ctx.bucket.get(current.r2Key) : null;
   if (!object) return null;
   return (JSON.parse(await object.text()) as Record<string, Provenance>)[entry] ?? null;
 }

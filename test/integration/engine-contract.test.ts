@@ -74,7 +74,7 @@ describe("derived documents", () => {
     await expire(remote);
     expect(await versions()).toEqual(["1.0.0", "1.1.0", "2.0.0", "2.1.0"]);
     expect(await rebuilt(key)).toBe(true);
-  });
+  }, 30_000);
 
   it("keep Accept variants apart: full and abbreviated are two documents from one upstream copy", async () => {
     const remote = await npmRemote();
@@ -90,7 +90,7 @@ describe("derived documents", () => {
     expect(keys.filter((k) => k.startsWith("npm:packument:abbreviated:"))).toHaveLength(1);
     expect(keys.filter((k) => k.startsWith("npm:packument:full:"))).toHaveLength(1);
     expect(upstream.count(`/${remote}/variants`)).toBe(1);
-  });
+  }, 30_000);
 });
 
 describe("provenance", () => {
@@ -121,7 +121,7 @@ describe("provenance", () => {
     const after = (await (await call(`/npm/${virtual}/prov`)).json()) as Packument;
     expect(after.versions["1.0.0"]?.dist.integrity).toBe(await integrityOf(fromFirst));
     expect(await tarball()).toEqual({ member: first, sha: await sha256(fromFirst) });
-  });
+  }, 30_000);
 });
 
 describe("member readability", () => {
@@ -153,7 +153,7 @@ describe("member readability", () => {
     expect(await read(null, "only-secret/1.0/x.bin")).toBe(404);
     expect(await read(virtualOnly, "only-secret/1.0/x.bin")).toBe(404);
     expect(await read(both, "only-secret/1.0/x.bin")).toMatchObject({ member: secret });
-  });
+  }, 30_000);
 
   it("keeps a merged document per readable member set", async () => {
     const secret = await repo({ name: unique("eng-npm-secret"), format: "npm", kind: "hosted" });
@@ -172,5 +172,5 @@ describe("member readability", () => {
     expect(await versions(ADMIN)).toEqual(["1.0.0", "2.0.0"]);
     expect(await versions(null)).toEqual(["1.0.0"]);
     expect((await call(`/npm/${virtual}/split/-/split-2.0.0.tgz`, { token: null })).status).toBe(404);
-  });
+  }, 30_000);
 });

@@ -101,7 +101,7 @@ describe("pypi remote through the engine", () => {
     expect(stale.headers.get("X-Cache")).toBe("STALE");
     const cached = await call(`/pypi/${repo}/files/remote-pkg/remote_pkg-1.0-py3-none-any.whl`);
     expect(await sha256(await cached.arrayBuffer())).toBe(await sha256(body));
-  });
+  }, 30_000);
 
   it("hides files younger than the release age; their URLs answer 404", async () => {
     const repo = await remote({ minReleaseAgeHours: 48 });
@@ -112,7 +112,7 @@ describe("pypi remote through the engine", () => {
     expect(await filenames(repo, "aged")).toEqual(["aged-1.0-py3-none-any.whl"]);
     expect((await call(`/pypi/${repo}/files/aged/aged-1.1-py3-none-any.whl`)).status).toBe(404);
     expect((await call(`/pypi/${repo}/files/aged/aged-1.0-py3-none-any.whl`)).status).toBe(200);
-  });
+  }, 30_000);
 });
 
 describe("pypi virtual through the engine", () => {
@@ -145,7 +145,7 @@ describe("pypi virtual through the engine", () => {
     upstream.on(`${INDEX}/${proxy}/simple/`, () => new Response(JSON.stringify({ meta: { "api-version": "1.0" }, projects: [{ name: "public-dep" }] }), { headers: { "Content-Type": JSON_TYPE } }));
     const list = (await (await call(`/pypi/${virtual}/simple/`, { headers: { Accept: JSON_TYPE } })).json()) as { projects: { name: string }[] };
     expect(list.projects.map((p) => p.name).sort()).toEqual(["acme-internal", "public-dep"]);
-  });
+  }, 30_000);
 
   it("applies include/exclude rules per member", async () => {
     const proxy = await remote();
@@ -156,5 +156,5 @@ describe("pypi virtual through the engine", () => {
     expect(await filenames(virtual, "evil-thing")).toBe(404);
     expect(await filenames(virtual, "fine-thing")).toEqual(["fine_thing-1.0-py3-none-any.whl"]);
     expect(upstream.to(`${INDEX}/${proxy}/simple/evil-thing/`)).toHaveLength(0);
-  });
+  }, 30_000);
 });
