@@ -87,10 +87,13 @@ export interface MergedDocument {
  * once per fingerprint of their sources (hosted revisions, upstream sha256s, release-age
  * bucket) by the DocumentBuilder Durable Object and streamed from R2, and apply to every
  * repository kind (a single member's document is rewritten too). Others are merged per
- * request, and only in virtual repositories.
+ * request, in virtual repositories (and remote ones with `rewritesRemote`); elsewhere the
+ * member's own copy is served as is.
  */
 export interface DocumentRecipe {
   readonly precomputed: boolean;
+  /** A per-request recipe that must also rewrite a remote repository's copy (its links). */
+  readonly rewritesRemote?: boolean;
   /** A hosted member's copy, or null when it has none. */
   hostedText(source: HostedSource, target: ProxyTarget, params: Record<string, unknown>): Promise<string | null>;
   merge(documents: readonly SourceDocument[], params: Record<string, unknown>, now: number): MergedDocument | null | Promise<MergedDocument | null>;

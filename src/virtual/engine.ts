@@ -9,7 +9,8 @@
  * Shielding, include/exclude, release age and "one member down leaves it out" apply to all.
  */
 import { RegistryError } from "../errors";
-import type { ProxySpec, ProxyTarget } from "../formats/types";
+import type { DocumentRecipe, ProxySpec, ProxyTarget } from "../formats/types";
+import type { Repository } from "../repositories/model";
 import { blobResponse } from "../storage/blob-response";
 import { buildDocument, provenanceOf, type EngineContext } from "./documents";
 import { findRecipe } from "./derived-document";
@@ -18,9 +19,13 @@ import { remoteOpen } from "./remote-fetch";
 import { remoteResponse } from "./remote-response";
 import { labelled } from "./responses";
 
+function mergesHere(kind: Repository["kind"], recipe: DocumentRecipe): boolean {
+  return recipe.precomputed || kind === "virtual" || (kind === "remote" && recipe.rewritesRemote === true);
+}
+
 /** Serves a target through the repository's members; null when none has it. */
 export function resolveTarget(engine: EngineContext, proxy: ProxySpec, target: ProxyTarget, request: Request): Promise<Response | null> {
-  if (target.document && (engine.repository.kind === "virtual" || findRecipe(target.document.recipe).precomputed)) return serveDocument(engine, target, request);
+  if (target.document && mergesHere(engine.repository.kind, findRecipe(target.document.recipe))) return serveDocument(engine, target, request);
   // A plain remote without a release age needs no index when the target's path locates it upstream.
   const plainRemote = engine.repository.kind === "remote" && !engine.repository.settings.minReleaseAgeHours;
   const { indexedBy } = target;

@@ -92,6 +92,10 @@ describe("pypi remote through the engine", () => {
     expect(upstream.to(`${FILES}/${repo}/packages/remote_pkg-1.0-py3-none-any.whl`)).toHaveLength(1);
     expect((await call(`/pypi/${repo}/files/remote-pkg/not_listed-1.0-py3-none-any.whl`)).status).toBe(404);
 
+    // The index's project list links pages on its own host; ours link back to us.
+    upstream.on(`${INDEX}/${repo}/simple/`, () => new Response('<html><body><a href="/simple/remote-pkg/">Remote.Pkg</a></body></html>', { headers: { "Content-Type": "text/html" } }));
+    expect(await (await call(`/pypi/${repo}/simple/`)).text()).toContain(`href="/pypi/${repo}/simple/remote-pkg/"`);
+
     // Both hosts down: the cached page and file are still served.
     upstream.reset();
     upstream.on(`${INDEX}/${repo}/simple/remote-pkg/`, () => new Response("down", { status: 503 }));

@@ -145,9 +145,13 @@ const pageRecipe: DocumentRecipe = {
 };
 registerRecipe(PAGE_RECIPE, pageRecipe);
 
-/** The project list: small for hosted members, merged per request (a repository-wide revision would key a stored one). */
+/**
+ * The project list: merged per request (a repository-wide revision would key a stored one),
+ * and rewritten for a remote too: an index's list links `/simple/{name}/` on its own host.
+ */
 const listRecipe: DocumentRecipe = {
   precomputed: false,
+  rewritesRemote: true,
   async hostedText(source) {
     const rows = await source.searchPackages([], "", 1_000_000);
     return renderProjectListJson(rows.map((row) => row.name));
