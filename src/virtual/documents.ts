@@ -136,11 +136,11 @@ async function plan(engine: EngineContext, target: ProxyTarget): Promise<Plan | 
 const documentKey = (engine: EngineContext, target: ProxyTarget): string => `${target.document?.key ?? target.path}${engine.scope}`;
 
 /** The precomputed document for `target`, built if its sources changed; null when no member has it. */
-async function precomputed(engine: EngineContext, target: ProxyTarget, recipe: string): Promise<BuiltDocument | null> {
+async function precomputed(engine: EngineContext, target: ProxyTarget, recipe: string, knownPlan?: Plan): Promise<BuiltDocument | null> {
   const { repository, ctx, env } = engine;
   const key = documentKey(engine, target);
   // The stored document is looked up while the sources are identified: one round trip fewer.
-  const [planned, stored] = await Promise.all([plan(engine, target), findCacheEntry(ctx.db, repository.id, key)]);
+  const [planned, stored] = await Promise.all([knownPlan ?? plan(engine, target), findCacheEntry(ctx.db, repository.id, key)]);
   if (!planned || !target.document) return null;
   const blob = await derivedDocument(
     ctx.db,
@@ -201,7 +201,7 @@ export async function provenanceOf(engine: EngineContext, index: ProxyTarget, en
   let current = stored?.entry.etag === planned.fingerprint ? stored.blob : null;
   if (!current) {
     // Built with the index document; build it now if it is not current.
-    await precomputed(engine, index, index.document.recipe);
+    await precomputed(engine, index, index.document.recipe, planned);
     const built = await findCacheEntry(ctx.db, repository.id, key);
     current = built?.entry.etag === planned.fingerprint ? built.blob : null;
   }
