@@ -12,11 +12,14 @@ import { jsonErrorResponse } from "./formats/generic/errors";
 import { findFormat, formats } from "./formats";
 import { healthRoutes } from "./http/health";
 import { requestLog } from "./http/request-log";
+import { repositoryPrefetch } from "./repositories/prefetch";
 
 export function buildApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestLog());
   app.route("/", healthRoutes);
+  // Starts the repository lookup so it runs alongside the token lookup (read-path budget).
+  app.use(repositoryPrefetch());
   app.use(authentication());
   app.route("/api/v1", apiRoutes);
   for (const format of formats) app.route(`/${format.name}/:repo`, format.routes);
