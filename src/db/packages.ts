@@ -1,5 +1,5 @@
 /** Reads and deletes over package → version → file → blob for one repository. */
-import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { packageBlobs, packageFiles, packageVersions, packages } from "./schema";
 

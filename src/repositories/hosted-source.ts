@@ -8,7 +8,7 @@
 import type { Principal } from "../auth/principal";
 import { recordAudit } from "../db/audit";
 import type { Database } from "../db/client";
-import { findDerivedDocument, findPackageDocument, saveDerivedDocument } from "../db/derived-documents";
+import { findDerivedDocument, findPackageDocument, findRepositoryDocument, saveDerivedDocument } from "../db/derived-documents";
 import { addFileToExistingVersion, createOrAddFile, createVersionAndAddFile, type FileSpec, type VersionSpec } from "../db/package-writes";
 import {
   deleteFileIdsStatements,
@@ -33,10 +33,12 @@ import { findUserById } from "../db/users";
 import { bumpRevisionStatements, readRevisions, revisionsFromBatch, type Revisions } from "../db/revisions";
 import type { Bindings } from "../env";
 import { notFound } from "../errors";
+import { findFormat } from "../formats";
 import type { PackageChange } from "../formats/types";
 import { blobResponse, type BlobResponseOptions } from "../storage/blob-response";
 import type { BlobStore, StoreBlobOptions } from "../storage/blob-store";
 import { countDownload } from "./download-counter";
+import { indexKey } from "./index-builder";
 import type { Repository } from "./model";
 import { withPackageLock } from "./package-lock";
 import type {
@@ -167,6 +169,17 @@ export class HostedSource implements PackageReader, PackageWriter {
 
   findDerivedDocument(key: string): Promise<DerivedDocument | null> {
     return findDerivedDocument(this.ctx.db, this.repository.id, key);
+  }
+
+  async repositoryIndex(name: string): Promise<DerivedDocument | null> {
+    if (!findFormat(this.repository.format)?.indexes?.some((spec) => spec.name === name)) return null;
+    const key = indexKey(this.repository.format, name);
+    const found = await findRepositoryDocument(this.ctx.db, this.repository.id, key);
+    if (found.document && found.document.revision >= found.revision) return found.document;
+    const builders = this.ctx.env?.INDEXES;
+    if (!builders) return found.document;
+    await builders.get(builders.idFromName(String(this.repository.id))).buildNow(this.repository.id);
+    return (await findRepositoryDocument(this.ctx.db, this.repository.id, key)).document;
   }
 
   findPackageDocument(lowerName: string, key: string): Promise<{ pkg: PackageRow; document: DerivedDocument | null } | null> {

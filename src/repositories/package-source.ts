@@ -75,6 +75,12 @@ export interface PackageReader {
   readBlob(blob: BlobRow): Promise<R2ObjectBody | null>;
   revisions(lowerName: string | null): Promise<Revisions>;
   findDerivedDocument(key: string): Promise<DerivedDocument | null>;
+  /**
+   * A whole-repository index of this repository's format (`FormatModule.indexes`, by name),
+   * current for the repository revision: built now (serialised with the IndexBuilder's
+   * debounced builds) when the stored one is older. Null when the format has no such index.
+   */
+  repositoryIndex(name: string): Promise<DerivedDocument | null>;
   /** A package and its derived document `key`, in one D1 query (the warm read of a per-package document). */
   findPackageDocument(lowerName: string, key: string): Promise<{ pkg: PackageRow; document: DerivedDocument | null } | null>;
 }
