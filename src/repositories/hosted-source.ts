@@ -220,13 +220,11 @@ export class HostedSource implements PackageReader, PackageWriter {
   }
 
   async deleteFile(lowerName: string, lowerVersion: string, lowerFilename: string, label: string): Promise<void> {
-    const found = await this.listVersionFiles(lowerName, lowerVersion);
-    const doomed = found?.files.filter((f) => f.file.lowerName === lowerFilename) ?? [];
-    const first = doomed[0];
-    if (!found || !first) throw notFound(`file ${label}`);
-    const version = await findVersion(this.ctx.db, found.pkg.id, lowerVersion);
-    if (!version) throw notFound(`file ${label}`);
-    await this.removeFiles(found.pkg, version, doomed.map((f) => f.file.id));
+    const pkg = await this.findPackageRow(lowerName);
+    const version = pkg ? await findVersion(this.ctx.db, pkg.id, lowerVersion) : null;
+    const doomed = version ? (await listFiles(this.ctx.db, version.id)).filter((f) => f.file.lowerName === lowerFilename) : [];
+    if (!pkg || !version || doomed.length === 0) throw notFound(`file ${label}`);
+    await this.removeFiles(pkg, version, doomed.map((f) => f.file.id));
     await this.audit("file.delete", label, { copies: doomed.length });
   }
 
