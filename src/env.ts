@@ -3,6 +3,7 @@
  * `c.env` and `c.var` are typed the same everywhere.
  */
 import type { Principal } from "./auth/principal";
+import type { Repository } from "./repositories/model";
 import type { KeyedLock } from "./locks/keyed-lock";
 import type { IndexBuilder } from "./repositories/index-builder";
 import type { PrefetchedRepository } from "./repositories/prefetch";
@@ -33,6 +34,8 @@ export interface Variables {
   repositoryName?: string;
   /** The repository row looked up alongside authentication (src/repositories/prefetch.ts). */
   repositoryPrefetch?: Promise<PrefetchedRepository | null>;
+  /** Set once the caller is allowed to read the repository: format error writers may use it. */
+  repository?: Repository;
 }
 
 export interface AppEnv {

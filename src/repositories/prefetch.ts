@@ -9,7 +9,7 @@ import { openDatabase } from "../db/client";
 import type { MemberRef } from "../db/repositories";
 import { findRepositoryWithMembers } from "../db/repository-with-members";
 import type { AppEnv } from "../env";
-import { findFormat } from "../formats";
+import { formatForPath } from "../formats";
 import type { Repository } from "./model";
 
 export interface PrefetchedRepository {
@@ -19,8 +19,11 @@ export interface PrefetchedRepository {
 
 export function repositoryPrefetch(): MiddlewareHandler<AppEnv> {
   return async function repositoryPrefetchMiddleware(c, next) {
-    const [, format = "", repo = ""] = new URL(c.req.url).pathname.split("/");
-    if (repo !== "" && findFormat(format)) {
+    const pathname = new URL(c.req.url).pathname;
+    const [, , repo = ""] = pathname.split("/");
+    // Only default mounts (`/{format}/{repo}/…`) name the repository in the path this way.
+    const format = formatForPath(pathname);
+    if (repo !== "" && format && format.mount === undefined) {
       let name = repo;
       try {
         name = decodeURIComponent(repo);
