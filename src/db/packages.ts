@@ -147,34 +147,44 @@ export async function addDownloads(db: Database, counts: ReadonlyMap<number, num
   if (statements.length) await d1.batch(statements);
 }
 
-/** Statements deleting files by id from one version (≤ 90 ids per statement: D1 binds ≤ 100 parameters). */
+/**
+ * Statements deleting files by id from one version, with their properties (≤ 90 ids per
+ * statement: D1 binds ≤ 100 parameters).
+ */
 export function deleteFileIdsStatements(db: Database, versionId: number, fileIds: readonly number[]): D1PreparedStatement[] {
   const d1 = db.$client;
   const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < fileIds.length; i += 90) {
     const chunk = fileIds.slice(i, i + 90);
-    statements.push(d1.prepare(`DELETE FROM package_file WHERE version_id = ? AND id IN (${chunk.map(() => "?").join(", ")})`).bind(versionId, ...chunk));
+    const marks = chunk.map(() => "?").join(", ");
+    statements.push(
+      d1.prepare(`DELETE FROM property WHERE ref_type = 'file' AND ref_id IN (${marks})`).bind(...chunk),
+      d1.prepare(`DELETE FROM package_file WHERE version_id = ? AND id IN (${marks})`).bind(versionId, ...chunk),
+    );
   }
   return statements;
 }
 
 /**
  * Statements removing a version left with no files, then its package if left with no
- * versions (as Gitea), for the end of a delete batch.
+ * versions (as Gitea), each with its properties, for the end of a delete batch.
  */
 export function pruneStatements(db: Database, versionId: number, packageId: number): D1PreparedStatement[] {
   const d1 = db.$client;
   return [
     d1.prepare("DELETE FROM package_version WHERE id = ? AND NOT EXISTS (SELECT 1 FROM package_file f WHERE f.version_id = ?)").bind(versionId, versionId),
-    d1.prepare("DELETE FROM package WHERE id = ? AND NOT EXISTS (SELECT 1 FROM package_version v WHERE v.package_id = ?)").bind(packageId, packageId),
+    d1.prepare("DELETE FROM property WHERE ref_type = 'version' AND ref_id = ? AND NOT EXISTS (SELECT 1 FROM package_version v WHERE v.id = ?)").bind(versionId, versionId),
+    ...prunePackageStatements(db, packageId),
   ];
 }
 
-/** Statement removing a package left with no versions. */
-export function prunePackageStatement(db: Database, packageId: number): D1PreparedStatement {
-  return db.$client
-    .prepare("DELETE FROM package WHERE id = ? AND NOT EXISTS (SELECT 1 FROM package_version v WHERE v.package_id = ?)")
-    .bind(packageId, packageId);
+/** Statements removing a package left with no versions, and then its properties. */
+export function prunePackageStatements(db: Database, packageId: number): D1PreparedStatement[] {
+  const d1 = db.$client;
+  return [
+    d1.prepare("DELETE FROM package WHERE id = ? AND NOT EXISTS (SELECT 1 FROM package_version v WHERE v.package_id = ?)").bind(packageId, packageId),
+    d1.prepare("DELETE FROM property WHERE ref_type = 'package' AND ref_id = ? AND NOT EXISTS (SELECT 1 FROM package p WHERE p.id = ?)").bind(packageId, packageId),
+  ];
 }
 
 /** Versions of one package, each with the time of its newest file (Maven's `lastUpdated`). */

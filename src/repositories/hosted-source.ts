@@ -23,12 +23,12 @@ import {
   listVersions,
   listVersionsWithLastUpload,
   olderCopyIds,
-  prunePackageStatement,
+  prunePackageStatements,
   pruneStatements,
   searchPackagesWithVersion,
   versionMetadataStatements,
 } from "../db/packages";
-import { deleteRefStatements, getProperty, listProperties, propertyStatements } from "../db/properties";
+import { deleteFilePropertiesOfVersionsStatements, deleteRefStatements, getProperty, listProperties, propertyStatements } from "../db/properties";
 import { findUserById } from "../db/users";
 import { bumpRevisionStatements, readRevisions, revisionsFromBatch, type Revisions } from "../db/revisions";
 import type { Bindings } from "../env";
@@ -236,11 +236,12 @@ export class HostedSource implements PackageReader, PackageWriter {
   async removeVersions(pkg: PackageRow, versions: readonly VersionRow[], update: MetadataUpdate = {}): Promise<void> {
     const ids = versions.map((v) => v.id);
     const revisions = await this.commit(pkg.lowerName, [
+      ...deleteFilePropertiesOfVersionsStatements(this.ctx.db, ids),
       ...deleteRefStatements(this.ctx.db, "version", ids),
       ...deleteVersionsStatements(this.ctx.db, ids),
       ...this.metadataStatements(pkg.id, update),
       // Removing every version removes the package (as Gitea).
-      prunePackageStatement(this.ctx.db, pkg.id),
+      ...prunePackageStatements(this.ctx.db, pkg.id),
     ]);
     for (const version of versions) await this.audit("version.delete", `${pkg.name}/${version.version}`, {});
     const change = revisions.package === null ? "package-removed" : "version-removed";
@@ -250,6 +251,7 @@ export class HostedSource implements PackageReader, PackageWriter {
   async removePackage(pkg: PackageRow, versionIds: readonly number[]): Promise<void> {
     const versions = versionIds.length ? await listVersions(this.ctx.db, pkg.id) : [];
     const revisions = await this.commit(pkg.lowerName, [
+      ...deleteFilePropertiesOfVersionsStatements(this.ctx.db, versionIds),
       ...deleteRefStatements(this.ctx.db, "version", versionIds),
       ...deleteRefStatements(this.ctx.db, "package", [pkg.id]),
       deletePackageStatement(this.ctx.db, pkg.id),

@@ -61,6 +61,26 @@ describe("PackageReader / PackageWriter", () => {
     expect((await source.revisions("beta")).package).toBe(beta.package);
   });
 
+  it("properties go with the package, version or file they belong to", async () => {
+    expect((await call(`/generic/${R}/delta/1.0/delta.bin`, { method: "PUT", body: "d" })).status).toBe(201);
+    const pkg = await source.findPackageRow("delta");
+    const version = pkg ? await source.findVersionRow(pkg.id, "1.0") : null;
+    const file = await source.findFile("delta", "1.0", "delta.bin");
+    if (!pkg || !version || !file) throw new Error("no delta");
+    await source.setProperties(pkg, [
+      { refType: "package", refId: pkg.id, name: "p", value: "1" },
+      { refType: "version", refId: version.id, name: "v", value: "1" },
+      { refType: "file", refId: file.file.id, name: "f", value: "1" },
+    ]);
+    // Deleting the only file removes the version and the package, and all three properties.
+    await source.deleteFile("delta", "1.0", "delta.bin", "delta/1.0/delta.bin");
+    expect(await source.findPackageRow("delta")).toBeNull();
+    const left = await env.DB.prepare("SELECT count(*) AS n FROM property WHERE (ref_type = 'package' AND ref_id = ?) OR (ref_type = 'version' AND ref_id = ?) OR (ref_type = 'file' AND ref_id = ?)")
+      .bind(pkg.id, version.id, file.file.id)
+      .first<number>("n");
+    expect(left).toBe(0);
+  });
+
   it("package locks serialise writers and are re-entrant within one writer", async () => {
     const order: string[] = [];
     const slow = source.withPackageLock("alpha", async () => {
