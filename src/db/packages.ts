@@ -1,5 +1,5 @@
 /** Reads and deletes over package → version → file → blob for one repository. */
-import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { packageBlobs, packageFiles, packageVersions, packages } from "./schema";
 
@@ -138,6 +138,32 @@ export async function findFileByDigest(db: Database, repositoryId: number, sha25
     .limit(1)
     .get();
   return row ?? null;
+}
+
+export interface PackageFileRow extends FileWithBlob {
+  packageId: number;
+  version: VersionRow;
+}
+
+/**
+ * Every file of the given packages with its version and blob, in one query per 90
+ * packages: for whole-repository indexes. Ordered by package, version (newest first), file
+ * (newest first).
+ */
+export async function listFilesOfPackages(db: Database, packageIds: readonly number[]): Promise<PackageFileRow[]> {
+  const rows: PackageFileRow[] = [];
+  for (let i = 0; i < packageIds.length; i += 90) {
+    const chunk = packageIds.slice(i, i + 90);
+    const page = await db
+      .select({ packageId: packageVersions.packageId, version: packageVersions, file: packageFiles, blob: packageBlobs })
+      .from(packageFiles)
+      .innerJoin(packageVersions, eq(packageVersions.id, packageFiles.versionId))
+      .innerJoin(packageBlobs, eq(packageBlobs.id, packageFiles.blobId))
+      .where(inArray(packageVersions.packageId, [...chunk]))
+      .orderBy(asc(packageVersions.packageId), desc(packageVersions.createdAt), desc(packageVersions.id), desc(packageFiles.createdAt), desc(packageFiles.id));
+    rows.push(...page);
+  }
+  return rows;
 }
 
 /** Adds counted downloads to versions in one batch (counts are buffered off the read path). */

@@ -19,6 +19,7 @@ import {
   findPackage,
   findVersion,
   listFiles,
+  listFilesOfPackages,
   listPackages,
   listVersions,
   listVersionsWithLastUpload,
@@ -49,6 +50,7 @@ import type {
   LocatedFile,
   MetadataUpdate,
   NewFile,
+  PackageFileRow,
   PackageReader,
   PackageRow,
   PackageSummary,
@@ -129,6 +131,10 @@ export class HostedSource implements PackageReader, PackageWriter {
   async listPackages(page: { limit: number; offset: number; query?: string }): Promise<PackageSummary[]> {
     const rows = await listPackages(this.ctx.db, this.repository.id, page);
     return rows.map((p) => ({ id: p.id, name: p.name, lowerName: p.lowerName, versionCount: p.versionCount, createdAt: p.createdAt }));
+  }
+
+  listFilesOfPackages(packageIds: readonly number[]): Promise<PackageFileRow[]> {
+    return listFilesOfPackages(this.ctx.db, packageIds);
   }
 
   listProperties(refType: PropertyRefType, refId: number, namePrefix?: string): Promise<PropertyRow[]> {

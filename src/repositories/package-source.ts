@@ -6,7 +6,7 @@
  * repository's whole-repository indexes (`FormatModule.indexes`) for a debounced rebuild.
  * Formats import row types from here, never from src/db.
  */
-import type { BlobRow, FileWithBlob, LocatedFile, PackageRow, PackageWithVersion, VersionRow } from "../db/packages";
+import type { BlobRow, FileWithBlob, LocatedFile, PackageFileRow, PackageRow, PackageWithVersion, VersionRow } from "../db/packages";
 import type { PropertyChange, PropertyRefType, PropertyRow } from "../db/properties";
 import type { Revisions } from "../db/revisions";
 import type { BlobResponseOptions } from "../storage/blob-response";
@@ -14,7 +14,7 @@ import type { StoreBlobOptions } from "../storage/blob-store";
 import type { Repository } from "./model";
 import type { UploadSessions } from "./upload-sessions";
 
-export type { BlobRow, FileWithBlob, LocatedFile, PackageRow, PackageWithVersion, PropertyChange, PropertyRefType, PropertyRow, Revisions, VersionRow };
+export type { BlobRow, FileWithBlob, LocatedFile, PackageFileRow, PackageRow, PackageWithVersion, PropertyChange, PropertyRefType, PropertyRow, Revisions, VersionRow };
 
 export type CreateRule = "create-version" | "create-or-add" | "add-to-version";
 
@@ -63,6 +63,8 @@ export interface PackageReader {
   findFileByDigest(sha256: string): Promise<LocatedFile | null>;
   /** One page of packages by name (optionally containing `query`), with version counts. */
   listPackages(page: { limit: number; offset: number; query?: string }): Promise<PackageSummary[]>;
+  /** Every file of these packages with version and blob (few queries for many packages): for whole-repository indexes. */
+  listFilesOfPackages(packageIds: readonly number[]): Promise<PackageFileRow[]>;
   listProperties(refType: PropertyRefType, refId: number, namePrefix?: string): Promise<PropertyRow[]>;
   listPackageProperties(packageId: number, namePrefix?: string): Promise<PropertyRow[]>;
   getPackageProperty(packageId: number, name: string): Promise<string | null>;

@@ -17,24 +17,26 @@ const PAGE = 200;
 
 export const INDEX_PATH = "-/index.json";
 
+interface ListedVersion {
+  version: string;
+  files: { name: string; size: number; sha256: string; uploadedAt: string }[];
+}
+
+/** One query for the package page, one per 90 packages for their files. */
 async function build(reader: PackageReader): Promise<string> {
   const { repository: revision } = await reader.revisions(null);
-  const packages: unknown[] = [];
+  const packages: { name: string; versions: ListedVersion[] }[] = [];
   for (let offset = 0; ; offset += PAGE) {
     const page = await reader.listPackages({ limit: PAGE, offset });
-    for (const summary of page) {
-      const listed = await reader.listPackageVersions(summary.lowerName);
-      if (!listed) continue;
-      const versions: unknown[] = [];
-      for (const version of [...listed.versions].reverse()) {
-        const files = (await reader.listVersionFiles(summary.lowerName, version.lowerVersion))?.files ?? [];
-        versions.push({
-          version: version.version,
-          files: files.map(({ file, blob }) => ({ name: file.name, size: blob.size, sha256: blob.sha256, uploadedAt: new Date(file.createdAt).toISOString() })),
-        });
-      }
-      packages.push({ name: listed.pkg.name, versions });
+    const versionsOf = new Map<number, Map<number, ListedVersion>>();
+    for (const row of await reader.listFilesOfPackages(page.map((p) => p.id))) {
+      const versions = versionsOf.get(row.packageId) ?? new Map<number, ListedVersion>();
+      versionsOf.set(row.packageId, versions);
+      const listed = versions.get(row.version.id) ?? { version: row.version.version, files: [] };
+      versions.set(row.version.id, listed);
+      listed.files.push({ name: row.file.name, size: row.blob.size, sha256: row.blob.sha256, uploadedAt: new Date(row.file.createdAt).toISOString() });
     }
+    for (const summary of page) packages.push({ name: summary.name, versions: [...(versionsOf.get(summary.id)?.values() ?? [])] });
     if (page.length < PAGE) break;
   }
   return JSON.stringify({ repository: reader.repository.name, revision, packages });
