@@ -68,6 +68,8 @@ export const cacheEntries = sqliteTable(
     contentType: text("content_type"),
     etag: text("etag"),
     lastModified: text("last_modified"),
+    /** Upstream response headers a format asked to keep (JSON object, lower-case names), replayed on hits. */
+    headers: text("headers"),
     fetchedAt: integer("fetched_at").notNull(),
     checkedAt: integer("checked_at").notNull(),
     hits: integer("hits").notNull().default(0),
