@@ -3,7 +3,8 @@
  * cache key). All concurrent misses for that key call `fill()` on the same object, which
  * runs one upstream request and one R2 write.
  *
- * - The caller whose call starts the fill may ask to stream (`stream: true`): it gets the
+ * - The caller whose call starts the fill may ask to stream (`stream: true`): when nothing
+ *   is cached yet (a stale copy must stay the answer if the refill fails), it gets the
  *   upstream body as it arrives (outcome "streaming", a ReadableStream over RPC) while the
  *   same bytes are written to R2 (fill-tee.ts). Everyone else waits for the stored blob and
  *   reads it from R2, so followers cost no memory here and all receive identical bytes.
@@ -142,7 +143,8 @@ export class CacheFill extends DurableObject<Bindings> {
         const tee = teeForFill(body, {
           streamAfterBytes: STREAM_AFTER_BYTES,
           idleTimeoutMs: config.timeoutMs,
-          ...(onStream ? { onClient: (client: ReadableStream<Uint8Array>) => onStream({ outcome: "streaming", body: client, size, contentType, headers }) } : {}),
+          // With a stale copy to fall back on, a failure must still be answerable with it: no streaming.
+          ...(onStream && !stored ? { onClient: (client: ReadableStream<Uint8Array>) => onStream({ outcome: "streaming", body: client, size, contentType, headers }) } : {}),
         });
         try {
           blob = await new BlobStore(db, this.env.BLOBS, threshold).store(tee.store, size === null ? {} : { declaredSize: size });

@@ -76,8 +76,11 @@ export async function createRemote(url: (name: string) => string, settings: Reco
   return name;
 }
 
-/** A RemoteSource for repository `name` on the test's real D1, R2 and CacheFill objects. */
-export async function remoteSourceFor(name: string): Promise<RemoteSource> {
+/**
+ * A RemoteSource for repository `name` on the test's real D1, R2 and CacheFill objects;
+ * work it hands to `waitUntil` is collected in `background` for the test to await.
+ */
+export async function remoteSourceFor(name: string, background: Promise<unknown>[] = []): Promise<RemoteSource> {
   const db = openDatabase(env.DB);
   const repository = await findRepository(db, name);
   if (!repository) throw new Error(`no repository ${name}`);
@@ -88,7 +91,9 @@ export async function remoteSourceFor(name: string): Promise<RemoteSource> {
     principal: { kind: "bootstrap", userId: null, name: "admin", scopes: new Set(), repositories: null, tokenId: null },
     requestId: "test",
     requestStartedAt: Date.now(),
-    waitUntil: () => {},
+    waitUntil: (promise: Promise<unknown>) => {
+      background.push(promise);
+    },
   } as ConstructorParameters<typeof RemoteSource>[1];
   return new RemoteSource(repository, context, env);
 }
