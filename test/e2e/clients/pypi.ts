@@ -28,6 +28,8 @@ export const PYPI_TOOL_PINS = {
   twine: "6.2.0",
   uv: "0.9.30",
   pypiserver: "2.4.2",
+  // pypiserver's production WSGI server for the bench baseline (its fallback, wsgiref, is single-threaded).
+  waitress: "3.0.2",
 } as const;
 
 export const pypiToolsDir = process.env["E2E_PYPI_TOOLS_DIR"] ?? join(repoRoot, ".e2e", "tools", "pypi");
