@@ -168,12 +168,13 @@ describe("pypi upload: bad input is a clear 400 and stores nothing", () => {
 
   it("rejects a zip bomb in METADATA and an sdist without PKG-INFO", async () => {
     const before = await fileCount();
-    const bomb = wheel("good", "1.0", { metadata: new Uint8Array(64 * 1024 * 1024) });
-    expect(bomb.length).toBeLessThan(200_000);
+    // 16 MiB of zeros deflate to ~16 KiB: over the 4 MiB cap and the 200:1 ratio.
+    const bomb = wheel("good", "1.0", { metadata: new Uint8Array(16 * 1024 * 1024) });
+    expect(bomb.length).toBeLessThan(100_000);
     await expectRejected(await uploadFile("good", "1.0", name, bomb), /larger than|ratio/);
     const { gzip, tar } = await import("./pypi-fixtures");
     const noInfo = await gzip(tar({ "good-1.0/setup.py": "x" }));
     await expectRejected(await uploadFile("good", "1.0", "good-1.0.tar.gz", noInfo), /PKG-INFO not found/);
     expect(await fileCount()).toBe(before);
-  });
+  }, 30_000);
 });

@@ -5,7 +5,7 @@
  * (./simple-merge.ts, ./simple-render.ts).
  */
 import type { FormatModule } from "../types";
-import { pypiErrorResponse } from "./errors";
+import { pypiErrorFromContext } from "./errors";
 import { pypiProxy } from "./proxy";
 import { pypiRoutes } from "./routes";
 
@@ -16,6 +16,6 @@ export { pypiErrorFromContext, pypiErrorResponse } from "./errors";
 export const pypiFormat: FormatModule = {
   name: "pypi",
   routes: pypiRoutes,
-  errorResponse: pypiErrorResponse,
+  errorResponse: pypiErrorFromContext,
   proxy: pypiProxy,
 };
