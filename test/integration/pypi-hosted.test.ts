@@ -30,6 +30,7 @@ async function fileCount(): Promise<number> {
 beforeAll(async () => {
   await createRepository({ name: "py", format: "pypi", kind: "hosted", visibility: "public" });
   await createRepository({ name: "py-private", format: "pypi", kind: "hosted", visibility: "private" });
+  await createRepository({ name: "py-deploy", format: "pypi", kind: "virtual", visibility: "public", members: [{ repository: "py" }], settings: { deployMember: "py" } });
 });
 
 describe("pypi hosted upload and simple index", () => {
@@ -86,6 +87,25 @@ describe("pypi hosted upload and simple index", () => {
     const missing = await call("/pypi/py/simple/nope/", { token: null });
     expect(missing.status).toBe(404);
     expect(missing.headers.get("Content-Type")).toContain("text/plain");
+  });
+
+  it("answers HEAD on pages and files without a body", async () => {
+    const page = await call("/pypi/py/simple/demo-pkg/", { method: "HEAD", token: null });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("Content-Type")).toContain("text/html");
+    expect(await page.text()).toBe("");
+    const file = await call("/pypi/py/files/demo-pkg/demo_pkg-1.0.tar.gz", { method: "HEAD", token: null });
+    expect(file.status).toBe(200);
+    expect(Number(file.headers.get("Content-Length"))).toBeGreaterThan(0);
+    expect((await call("/pypi/py/files/demo-pkg/demo_pkg-9.9.tar.gz", { method: "HEAD", token: null })).status).toBe(404);
+    expect((await call("/pypi/py/files/other/demo_pkg-1.0.tar.gz", { token: null })).status).toBe(404);
+  });
+
+  it("a virtual repository with a deployMember takes uploads for it", async () => {
+    const whl = wheel("via-virtual", "1.0");
+    const res = await upload(uploadBody(await twineFields("via-virtual", "1.0", "via_virtual-1.0-py3-none-any.whl", whl), { filename: "via_virtual-1.0-py3-none-any.whl", content: whl }), ADMIN, "py-deploy");
+    expect(res.status, await res.text()).toBe(200);
+    expect((await call("/pypi/py/simple/via-virtual/", { token: null })).status).toBe(200);
   });
 
   it("refuses a file that exists with PyPI's message in status line and body", async () => {
