@@ -13,13 +13,12 @@
  * and each one sent matching (`blake2_256_digest` is not checked: WebCrypto has no
  * BLAKE2), the metadata size/ratio limits, a file that exists ("File already exists").
  */
-import type { BlobRow } from "../../db/packages";
 import { RegistryError } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
 import { parseCoreMetadata, readArchiveMetadata } from "./archive-metadata";
 import { lockstepTee } from "./lockstep-tee";
 import { filenameMatches, isValidProjectName, normalizeName, normalizeVersion, parseDistributionFilename, type DistributionFilename } from "./names";
-import { metadataFilename, type PypiVersionMetadata } from "./stored";
+import { metadataFilename, type PypiVersionMetadata, type StoredBlob } from "./stored";
 import { field, readUploadForm, type UploadForm } from "./upload-form";
 
 const bad = (message: string, fieldName?: string) => new RegistryError("bad_request", message, fieldName ? { field: fieldName } : {});
@@ -29,7 +28,7 @@ export const fileExistsMessage = (filename: string, sha256: string) =>
 
 interface StoredUpload {
   parsed: DistributionFilename;
-  blob: BlobRow;
+  blob: StoredBlob;
   metadata: Uint8Array;
 }
 
