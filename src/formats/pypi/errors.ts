@@ -2,7 +2,7 @@
  * PyPI error answers: a plain-text body, and the message in the HTTP reason phrase too,
  * because that is what twine prints (`HTTPError: 400 Bad Request from …` followed by
  * `response.reason`), as Warehouse does ("400 File already exists …"). A file that exists
- * is a 400, as on PyPI (twine's --skip-existing recognises it by that status and text).
+ * is a 400, as on PyPI.
  * A 401 carries a Basic challenge so pip/uv/twine send credentials.
  */
 import { basicChallenge } from "../../auth/authorize";

@@ -108,7 +108,7 @@ export interface PypiClient {
   dir: string;
   tools: PypiTools;
   /** twine upload of files to `repositoryUrl` with the token as password (user `__token__`). */
-  twineUpload(repositoryUrl: string, token: string, files: readonly string[]): Promise<CliResult>;
+  twineUpload(repositoryUrl: string, token: string, files: readonly string[], extraArgs?: readonly string[]): Promise<CliResult>;
   /** A fresh empty venv (no pip inside) for installs. */
   venv(name: string): Promise<string>;
   /** The pinned pip installing into `venv` from `indexUrl` only. */
@@ -143,8 +143,8 @@ export async function pypiClient(tools: PypiTools): Promise<PypiClient> {
   return {
     dir,
     tools,
-    twineUpload: (repositoryUrl, token, files) =>
-      run(tools.twine, ["upload", "--non-interactive", "--disable-progress-bar", "--repository-url", repositoryUrl, "-u", "__token__", "-p", token, ...files]),
+    twineUpload: (repositoryUrl, token, files, extraArgs = []) =>
+      run(tools.twine, ["upload", "--non-interactive", "--disable-progress-bar", ...extraArgs, "--repository-url", repositoryUrl, "-u", "__token__", "-p", token, ...files]),
     async venv(name) {
       const path = join(dir, "venvs", name);
       const made = await run(tools.python, ["-m", "venv", "--without-pip", path]);
