@@ -30,6 +30,7 @@ async function fileCount(): Promise<number> {
 beforeAll(async () => {
   await createRepository({ name: "py", format: "pypi", kind: "hosted", visibility: "public" });
   await createRepository({ name: "py-private", format: "pypi", kind: "hosted", visibility: "private" });
+  await createRepository({ name: "py-deploy", format: "pypi", kind: "virtual", visibility: "public", members: [{ repository: "py" }], settings: { deployMember: "py" } });
 });
 
 describe("pypi hosted upload and simple index", () => {
@@ -86,6 +87,25 @@ describe("pypi hosted upload and simple index", () => {
     const missing = await call("/pypi/py/simple/nope/", { token: null });
     expect(missing.status).toBe(404);
     expect(missing.headers.get("Content-Type")).toContain("text/plain");
+  });
+
+  it("answers HEAD on pages and files without a body", async () => {
+    const page = await call("/pypi/py/simple/demo-pkg/", { method: "HEAD", token: null });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("Content-Type")).toContain("text/html");
+    expect(await page.text()).toBe("");
+    const file = await call("/pypi/py/files/demo-pkg/demo_pkg-1.0.tar.gz", { method: "HEAD", token: null });
+    expect(file.status).toBe(200);
+    expect(Number(file.headers.get("Content-Length"))).toBeGreaterThan(0);
+    expect((await call("/pypi/py/files/demo-pkg/demo_pkg-9.9.tar.gz", { method: "HEAD", token: null })).status).toBe(404);
+    expect((await call("/pypi/py/files/other/demo_pkg-1.0.tar.gz", { token: null })).status).toBe(404);
+  });
+
+  it("a virtual repository with a deployMember takes uploads for it", async () => {
+    const whl = wheel("via-virtual", "1.0");
+    const res = await upload(uploadBody(await twineFields("via-virtual", "1.0", "via_virtual-1.0-py3-none-any.whl", whl), { filename: "via_virtual-1.0-py3-none-any.whl", content: whl }), ADMIN, "py-deploy");
+    expect(res.status, await res.text()).toBe(200);
+    expect((await call("/pypi/py/simple/via-virtual/", { token: null })).status).toBe(200);
   });
 
   it("refuses a file that exists with PyPI's message in status line and body", async () => {
@@ -168,12 +188,13 @@ describe("pypi upload: bad input is a clear 400 and stores nothing", () => {
 
   it("rejects a zip bomb in METADATA and an sdist without PKG-INFO", async () => {
     const before = await fileCount();
-    const bomb = wheel("good", "1.0", { metadata: new Uint8Array(64 * 1024 * 1024) });
-    expect(bomb.length).toBeLessThan(200_000);
+    // 16 MiB of zeros deflate to ~16 KiB: over the 4 MiB cap and the 200:1 ratio.
+    const bomb = wheel("good", "1.0", { metadata: new Uint8Array(16 * 1024 * 1024) });
+    expect(bomb.length).toBeLessThan(100_000);
     await expectRejected(await uploadFile("good", "1.0", name, bomb), /larger than|ratio/);
     const { gzip, tar } = await import("./pypi-fixtures");
     const noInfo = await gzip(tar({ "good-1.0/setup.py": "x" }));
     await expectRejected(await uploadFile("good", "1.0", "good-1.0.tar.gz", noInfo), /PKG-INFO not found/);
     expect(await fileCount()).toBe(before);
-  });
+  }, 30_000);
 });

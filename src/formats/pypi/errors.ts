@@ -2,12 +2,12 @@
  * PyPI error answers: a plain-text body, and the message in the HTTP reason phrase too,
  * because that is what twine prints (`HTTPError: 400 Bad Request from …` followed by
  * `response.reason`), as Warehouse does ("400 File already exists …"). A file that exists
- * is a 400, as on PyPI (twine's --skip-existing recognises it by that status and text).
+ * is a 400, as on PyPI.
  * A 401 carries a Basic challenge so pip/uv/twine send credentials.
  */
 import { basicChallenge } from "../../auth/authorize";
 import type { RegistryError } from "../../errors";
-import type { Repository } from "../../repositories/model";
+import type { ErrorContext } from "../types";
 
 /** The message as a reason phrase: printable ASCII on one line, bounded. */
 function reasonPhrase(message: string): string {
@@ -23,7 +23,7 @@ export function pypiErrorResponse(error: RegistryError, requestId: string): Resp
   return new Response(`${status} ${message}\n`, { status, statusText: reasonPhrase(message), headers });
 }
 
-/** The same writer in the shape of the coming `errorResponse(error, ErrorContext)` contract. */
-export function pypiErrorFromContext(error: RegistryError, context: { requestId: string; request: Request; repository: Repository | null }): Response {
+/** The writer in the FormatModule contract's shape. */
+export function pypiErrorFromContext(error: RegistryError, context: ErrorContext): Response {
   return pypiErrorResponse(error, context.requestId);
 }

@@ -135,8 +135,7 @@ export class MultipartReader {
     while (at === -1) {
       if (this.buffer.length > limit + needle.length) throw malformed(`${what} too long`);
       if (!(await this.fill())) throw malformed(`body ends inside ${what}`);
-      at = indexOf(this.buffer, needle, Math.max(0, this.buffer.length - needle.length - 65536));
-      if (at === -1) at = indexOf(this.buffer, needle, 0);
+      at = indexOf(this.buffer, needle, 0);
     }
     return at;
   }

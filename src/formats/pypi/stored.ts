@@ -7,10 +7,13 @@
  * - each distribution file is a lead file; a wheel's METADATA is a second, non-lead file
  *   `{wheel}.metadata` in the same version (PEP 658), so its digest is the blob's sha256.
  */
-import type { FileWithBlob } from "../../db/packages";
 import type { HostedSource } from "../../repositories/hosted-source";
 import { compareVersions, normalizeName } from "./names";
 import type { SimpleFile } from "./simple-render";
+
+/** Row shapes as the hosted source hands them out (a format never imports src/db). */
+export type StoredFile = NonNullable<Awaited<ReturnType<HostedSource["findFile"]>>>;
+export type StoredBlob = Awaited<ReturnType<HostedSource["storeBlob"]>>;
 
 export const METADATA_SUFFIX = ".metadata";
 
@@ -61,7 +64,7 @@ export async function hostedProjectFiles(source: HostedSource, project: string, 
   for (const { version, listed: entry } of listed) {
     if (!entry) continue;
     const metadata = parseVersionMetadata(version.metadata);
-    const sidecars = new Map<string, FileWithBlob>();
+    const sidecars = new Map<string, StoredFile>();
     for (const item of entry.files) if (!item.file.isLead && item.file.name.endsWith(METADATA_SUFFIX)) sidecars.set(item.file.name, item);
     const seen = new Set<string>();
     for (const { file, blob } of entry.files) {

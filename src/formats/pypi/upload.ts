@@ -1,6 +1,7 @@
 /**
  * `twine upload` (the legacy upload API, as Warehouse's `file_upload`): the file streams
- * into the blob store while a tee of it is read for the core metadata; then the form, the
+ * into the blob store while the same bytes, in lockstep (./lockstep-tee.ts), are read for
+ * the core metadata; then the form, the
  * filename, the archive's METADATA/PKG-INFO and the digests must all agree before any
  * package, version or file row is written. A rejected upload leaves at most an
  * unreferenced blob, which blob GC collects.
@@ -12,12 +13,12 @@
  * and each one sent matching (`blake2_256_digest` is not checked: WebCrypto has no
  * BLAKE2), the metadata size/ratio limits, a file that exists ("File already exists").
  */
-import type { BlobRow } from "../../db/packages";
 import { RegistryError } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
 import { parseCoreMetadata, readArchiveMetadata } from "./archive-metadata";
+import { lockstepTee } from "./lockstep-tee";
 import { filenameMatches, isValidProjectName, normalizeName, normalizeVersion, parseDistributionFilename, type DistributionFilename } from "./names";
-import { metadataFilename, type PypiVersionMetadata } from "./stored";
+import { metadataFilename, type PypiVersionMetadata, type StoredBlob } from "./stored";
 import { field, readUploadForm, type UploadForm } from "./upload-form";
 
 const bad = (message: string, fieldName?: string) => new RegistryError("bad_request", message, fieldName ? { field: fieldName } : {});
@@ -27,7 +28,7 @@ export const fileExistsMessage = (filename: string, sha256: string) =>
 
 interface StoredUpload {
   parsed: DistributionFilename;
-  blob: BlobRow;
+  blob: StoredBlob;
   metadata: Uint8Array;
 }
 
@@ -47,11 +48,12 @@ async function storeAndInspect(source: HostedSource, filename: string, stream: R
     throw new RegistryError("exists", fileExistsMessage(filename, existing.blob.sha256));
   }
   const sha256 = fields.get("sha256_digest")?.[0]?.toLowerCase();
-  const [toStore, toInspect] = stream.tee();
-  const [stored, inspected] = await Promise.allSettled([
-    source.storeBlob(toStore, sha256 && /^[0-9a-f]{64}$/.test(sha256) ? { expectedSha256: sha256 } : {}),
-    readArchiveMetadata(toInspect, parsed.kind, parsed.archive),
-  ]);
+  const { main, side, abortSide } = lockstepTee(stream);
+  const storing = source.storeBlob(main, sha256 && /^[0-9a-f]{64}$/.test(sha256) ? { expectedSha256: sha256 } : {}).catch((error: unknown) => {
+    abortSide(error);
+    throw error;
+  });
+  const [stored, inspected] = await Promise.allSettled([storing, readArchiveMetadata(side, parsed.kind, parsed.archive)]);
   if (stored.status === "rejected") {
     const error = stored.reason;
     if (error instanceof RegistryError && error.code === "digest_mismatch") throw bad("The digest supplied does not match a digest calculated from the uploaded file.", "sha256_digest");
