@@ -9,7 +9,6 @@ import { listMembers } from "../db/repositories";
 import type { Bindings } from "../env";
 import { HostedSource, type SourceContext } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
-import { fingerprintOf } from "./derived-document";
 import { memberServes, type NameRules } from "./name-patterns";
 import { RemoteSource } from "./remote-source";
 
@@ -66,16 +65,9 @@ export async function hostedHasPackage(member: Member, packageKey: string | null
 
 /**
  * The hosted package's revision: what a derived document's fingerprint uses for a hosted
- * source; null when the package does not exist. Until hosted packages carry a revision of
- * their own (bumped by every write), npm's state property stands in, and for other formats
- * a digest of the versions (their metadata, where e.g. a PyPI yank lives) and newest uploads.
+ * source (every hosted write bumps it, whoever makes it); null when the package does not exist.
  */
 export async function hostedRevision(source: HostedSource, packageKey: string): Promise<string | null> {
-  const lower = packageKey.toLowerCase();
-  const pkg = await source.findPackageRow(lower);
-  if (!pkg) return null;
-  const state = await source.getPackageProperty(pkg.id, "npm.state");
-  if (state !== null) return `s:${state}`;
-  const listed = await source.listPackageVersions(lower);
-  return `v:${await fingerprintOf((listed?.versions ?? []).map((v) => `${v.id}:${v.lastUploadAt}:${v.metadata}`))}`;
+  const revision = (await source.revisions(packageKey.toLowerCase())).package;
+  return revision === null ? null : String(revision);
 }
