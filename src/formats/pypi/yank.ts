@@ -23,7 +23,7 @@ export async function setYank(source: HostedSource, project: string, version: st
   if (!pkg || !row) throw new RegistryError("not_found", `${project} ${version} not found`);
   const { yanked: _previous, ...metadata } = parseVersionMetadata(row.metadata);
   const next = yank ? { ...metadata, yanked: { reason: yank.reason, at: Date.now() } } : metadata;
-  await source.updatePackageMetadata(pkg.id, { versions: [{ versionId: row.id, metadata: next }] });
+  await source.updatePackageMetadata(pkg, { versions: [{ versionId: row.id, metadata: next }] });
   await source.auditEvent(yank ? "version.yank" : "version.unyank", `${pkg.name}/${row.version}`, yank ? { reason: yank.reason } : {});
   return { project: pkg.name, version: row.version, yanked: yank !== null, ...(yank ? { reason: yank.reason } : {}) };
 }
