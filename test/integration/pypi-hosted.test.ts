@@ -186,6 +186,17 @@ describe("pypi upload: bad input is a clear 400 and stores nothing", () => {
     expect((await call("/pypi/py/simple/good/", { token: null })).status).toBe(404);
   });
 
+  it("checks twine's fields (sent before the file) before storing any byte", async () => {
+    const blobs = async () => (await env.DB.prepare("SELECT count(*) AS n FROM package_blob").first<{ n: number }>())?.n ?? 0;
+    const before = await blobs();
+    const content = wheel("early", "1.0");
+    for (const overrides of [{ name: "other" }, { version: "2.0" }, { filetype: "sdist" }, { ":action": "submit" }]) {
+      const fields = { ...(await twineFields("early", "1.0", "early-1.0-py3-none-any.whl", content)), ...overrides };
+      await expectRejected(await upload(uploadBody(fields, { filename: "early-1.0-py3-none-any.whl", content })), /./);
+    }
+    expect(await blobs()).toBe(before);
+  });
+
   it("rejects a zip bomb in METADATA and an sdist without PKG-INFO", async () => {
     const before = await fileCount();
     // 16 MiB of zeros deflate to ~16 KiB: over the 4 MiB cap and the 200:1 ratio.

@@ -52,37 +52,39 @@ export interface HostedProjectFiles {
 
 /**
  * Every distribution file of a hosted project as SimpleFiles (URLs under `filesBase`),
- * ordered by version (PEP 440) then filename; null when the project is unknown.
+ * ordered by version (PEP 440) then filename; null when the project is unknown. Two
+ * queries: the package, then all its files with their versions and blobs.
  */
 export async function hostedProjectFiles(source: HostedSource, project: string, filesBase: string): Promise<HostedProjectFiles | null> {
-  const lowerName = normalizeName(project);
-  const pkg = await source.findPackageRow(lowerName);
+  const pkg = await source.findPackageRow(normalizeName(project));
   if (!pkg) return null;
-  const versions = await source.listVersionRows(pkg.id);
-  const listed = await Promise.all(versions.map(async (version) => ({ version, listed: await source.listVersionFiles(lowerName, version.lowerVersion) })));
+  const rows = await source.listFilesOfPackages([pkg.id]);
+  const sidecars = new Map<string, StoredFile>();
+  for (const row of rows) if (!row.file.isLead && row.file.name.endsWith(METADATA_SUFFIX)) sidecars.set(`${row.version.id}/${row.file.name}`, row);
   const files: (SimpleFile & { version: string })[] = [];
-  for (const { version, listed: entry } of listed) {
-    if (!entry) continue;
-    const metadata = parseVersionMetadata(version.metadata);
-    const sidecars = new Map<string, StoredFile>();
-    for (const item of entry.files) if (!item.file.isLead && item.file.name.endsWith(METADATA_SUFFIX)) sidecars.set(item.file.name, item);
-    const seen = new Set<string>();
-    for (const { file, blob } of entry.files) {
-      if (!file.isLead || seen.has(file.lowerName)) continue;
-      seen.add(file.lowerName);
-      const sidecar = sidecars.get(metadataFilename(file.name));
-      files.push({
-        version: version.version,
-        filename: file.name,
-        url: filesBase + encodeURIComponent(file.name),
-        hashes: { sha256: blob.sha256 },
-        ...(metadata.requiresPython ? { requiresPython: metadata.requiresPython } : {}),
-        ...(metadata.yanked ? { yanked: metadata.yanked.reason || true } : {}),
-        size: blob.size,
-        uploadTime: file.createdAt,
-        ...(sidecar ? { metadataHashes: { sha256: sidecar.blob.sha256 } } : {}),
-      });
+  const seen = new Set<string>();
+  const metadataOf = new Map<number, PypiVersionMetadata>();
+  for (const { version, file, blob } of rows) {
+    const key = `${version.id}/${file.lowerName}`;
+    if (!file.isLead || seen.has(key)) continue; // rows come newest first: the newest copy wins
+    seen.add(key);
+    let metadata = metadataOf.get(version.id);
+    if (!metadata) {
+      metadata = parseVersionMetadata(version.metadata);
+      metadataOf.set(version.id, metadata);
     }
+    const sidecar = sidecars.get(`${version.id}/${metadataFilename(file.name)}`);
+    files.push({
+      version: version.version,
+      filename: file.name,
+      url: filesBase + encodeURIComponent(file.name),
+      hashes: { sha256: blob.sha256 },
+      ...(metadata.requiresPython ? { requiresPython: metadata.requiresPython } : {}),
+      ...(metadata.yanked ? { yanked: metadata.yanked.reason || true } : {}),
+      size: blob.size,
+      uploadTime: file.createdAt,
+      ...(sidecar ? { metadataHashes: { sha256: sidecar.blob.sha256 } } : {}),
+    });
   }
   files.sort((a, b) => compareVersions(a.version, b.version) || (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
   return { name: pkg.name, files: files.map(({ version: _version, ...file }) => file) };

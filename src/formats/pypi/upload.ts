@@ -6,6 +6,9 @@
  * package, version or file row is written. A rejected upload leaves at most an
  * unreferenced blob, which blob GC collects.
  *
+ * When the fields come before the file (twine sends them so), the form and the filename are
+ * checked before a byte is stored.
+ *
  * Checked (400 with the reason twine prints): `:action` and `protocol_version`, `name`,
  * `version` (PEP 440), `filetype` vs the file's kind, the filename (wheel or sdist, PEP
  * 427/625), name and version of the filename = form = archive metadata (PEP 503
@@ -42,6 +45,12 @@ function parseFilenameOrFail(filename: string): DistributionFilename {
 
 async function storeAndInspect(source: HostedSource, filename: string, stream: ReadableStream<Uint8Array>, fields: Map<string, string[]>): Promise<StoredUpload> {
   const parsed = parseFilenameOrFail(filename);
+  // twine sends every field before the file: check what can be checked before storing anything.
+  if (fields.has(":action") && fields.has("name") && fields.has("version") && fields.has("filetype")) {
+    const early: UploadForm = { fields, filename };
+    checkForm(early);
+    checkFilename(early, parsed, filename);
+  }
   const existing = await source.findFile(normalizeName(parsed.name), normalizeVersion(parsed.version) ?? parsed.version, filename.toLowerCase());
   if (existing) {
     await stream.cancel().catch(() => {});
@@ -78,14 +87,19 @@ function checkForm(form: UploadForm): void {
   if (!field(form, "md5_digest") && !field(form, "sha256_digest")) throw bad("Include at least one message digest.", "sha256_digest");
 }
 
-function checkAgreement(form: UploadForm, upload: StoredUpload, headers: Map<string, string[]>): { name: string; version: string } {
+/** The filename against the form's name, version and filetype. */
+function checkFilename(form: UploadForm, parsed: DistributionFilename, filename: string): void {
   const name = field(form, "name") ?? "";
   const version = field(form, "version") ?? "";
-  const { parsed, blob } = upload;
   const expectedType = parsed.kind === "wheel" ? "bdist_wheel" : "sdist";
-  if (field(form, "filetype") !== expectedType) throw bad(`Invalid distribution file: filetype is ${field(form, "filetype")} but ${form.filename} is a ${parsed.kind}.`, "filetype");
+  if (field(form, "filetype") !== expectedType) throw bad(`Invalid distribution file: filetype is ${field(form, "filetype")} but ${filename} is a ${parsed.kind}.`, "filetype");
   if (normalizeName(parsed.name) !== normalizeName(name)) throw bad(`Start filename for '${name}' with '${name.replace(/[-_.]+/g, "_").toLowerCase()}'.`, "content");
   if (normalizeVersion(parsed.version) !== normalizeVersion(version)) throw bad(`Version in filename should be '${version}' not '${parsed.version}'.`, "content");
+}
+
+function checkAgreement(form: UploadForm, upload: StoredUpload, headers: Map<string, string[]>): { name: string; version: string } {
+  const { parsed, blob } = upload;
+  checkFilename(form, parsed, form.filename ?? "");
   const metaName = headers.get("name")?.[0];
   const metaVersion = headers.get("version")?.[0];
   const file = upload.parsed.kind === "wheel" ? "METADATA" : "PKG-INFO";
