@@ -12,9 +12,6 @@ const forbiddenDirs = ["src/db/", "src/locks/"];
 const bindings = /\benv\s*\.\s*(DB|BLOBS|LOCKS|FILLS|BUILDERS|INDEXES)\b/g;
 const imports = /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
-// TEMPORARY (issue 8): the engine helper is deleting/porting these files onto the shared
-// virtual engine; the lead removes this exemption at merge.
-const exempt = [/^src\/formats\/npm\/virtual\//, /^src\/formats\/[^/]+\/proxy\.ts$/];
 
 function* files(dir) {
   for (const name of readdirSync(dir)) {
@@ -27,7 +24,6 @@ function* files(dir) {
 const problems = [];
 for (const file of files(formats)) {
   const rel = relative(root, file).split(sep).join("/");
-  if (exempt.some((pattern) => pattern.test(rel))) continue;
   const text = readFileSync(file, "utf8");
   const lineOf = (index) => text.slice(0, index).split("\n").length;
   for (const match of text.matchAll(imports)) {
