@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Part of `npm run lint`: a format folder talks to its PackageReader/PackageWriter (and the
-// engine), never to storage directly (docs/architecture-hosted.md). Fails when a file under
+// engine), never to storage directly (docs/architecture.md). Fails when a file under
 // src/formats/ imports src/db/ or src/locks/, or names a storage or Durable Object binding
 // (env.DB, env.BLOBS, env.LOCKS, env.FILLS, env.BUILDERS, env.INDEXES).
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -39,7 +39,7 @@ for (const file of files(formats)) {
 }
 
 if (problems.length) {
-  console.error(`Format boundary violations (docs/architecture-hosted.md):\n${problems.join("\n")}`);
+  console.error(`Format boundary violations (docs/architecture.md):\n${problems.join("\n")}`);
   process.exit(1);
 }
 console.log("Format boundaries hold: no format imports src/db or src/locks or uses a storage binding.");

@@ -38,7 +38,7 @@ async function loadVersion(db: Database, repository: Repository, name: string, v
   return { pkg, version: row };
 }
 
-/** Deletes go through the repository's writer: revisions bump and the format's hooks run (docs/architecture-hosted.md). */
+/** Deletes go through the repository's writer: revisions bump and the format's hooks run (docs/architecture.md). */
 async function writable(c: Context<AppEnv>): Promise<{ db: Database; repository: Repository; writer: HostedSource }> {
   const repository = await visibleRepository(c, c.req.param("name") ?? "");
   authorize(c.var.principal, repository, "write");

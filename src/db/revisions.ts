@@ -1,5 +1,5 @@
 /**
- * Revisions of hosted content (docs/architecture-hosted.md): every write batch ends with
+ * Revisions of hosted content (docs/architecture.md): every write batch ends with
  * these statements, so the repository revision grows by one per change and the package
  * takes the new repository revision as its own (monotonic, never reused by a re-created
  * package). Derived documents are valid for one revision.

@@ -18,7 +18,7 @@ export const repositories = sqliteTable("repository", {
   settings: text("settings").notNull().default("{}"),
   createdAt: createdAt(),
   updatedAt: integer("updated_at").notNull().default(sql`(unixepoch() * 1000)`),
-  /** Bumped by every change to hosted content (docs/architecture-hosted.md); whole-repository indexes key on it. */
+  /** Bumped by every change to hosted content (docs/architecture.md); whole-repository indexes key on it. */
   revision: integer("revision").notNull().default(0),
 });
 

@@ -150,7 +150,7 @@ export interface FormatModule {
   readonly indexes?: readonly IndexSpec[];
 }
 
-// ---- Write hooks and repository indexes (hosted helper; docs/architecture-hosted.md) ----
+// ---- Write hooks and repository indexes (docs/architecture.md) ----
 
 /** What a write changed; versions are the ones added or removed (empty for package-level metadata). */
 export type PackageChange = "file-added" | "file-removed" | "version-removed" | "package-removed" | "metadata-changed";

@@ -1,5 +1,5 @@
 /**
- * The hosted PackageSource contract (docs/architecture-hosted.md). A format reads hosted
+ * The hosted PackageSource contract (docs/architecture.md). A format reads hosted
  * content through a `PackageReader` and changes it only through a `PackageWriter`; both are
  * implemented by `HostedSource`. Every write bumps the package's and the repository's
  * revision and notifies the format's hooks (`FormatModule.hooks`), then schedules the

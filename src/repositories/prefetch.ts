@@ -1,5 +1,5 @@
 /**
- * Read-path budget (docs/architecture-hosted.md): the repository a `/{format}/{repo}/…`
+ * Read-path budget (docs/architecture.md): the repository a `/{format}/{repo}/…`
  * request names — with a virtual repository's members — is looked up while the request is
  * authenticated, so token lookup and repository lookup share one D1 round trip. The
  * middleware only starts the query; `loadRepository` awaits it and still authorizes.

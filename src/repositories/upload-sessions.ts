@@ -1,5 +1,5 @@
 /**
- * Upload sessions (docs/architecture-hosted.md "Upload sessions"): a chunked upload — OCI's
+ * Upload sessions (docs/architecture.md "Upload sessions"): a chunked upload — OCI's
  * `POST …/blobs/uploads/` + `PATCH` chunks + `PUT ?digest=`, Helm/ChartMuseum pushes — kept
  * as an R2 multipart upload with one row in `upload_session`.
  * - `create()` starts the R2 multipart upload under a fresh blob key;

@@ -1,4 +1,4 @@
-// Read-path budget (docs/architecture-hosted.md): a warm read — hosted, or through a
+// Read-path budget (docs/architecture.md): a warm read — hosted, or through a
 // virtual repository; with a token or anonymous — costs at most 2 sequential D1 round
 // trips and writes nothing to D1. Counted with a proxy around the D1 binding, never timed.
 import { beforeAll, describe, expect, it } from "vitest";
