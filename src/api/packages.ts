@@ -12,7 +12,9 @@ import { deletePackage, deleteVersion, findPackage, findVersion, listFiles, list
 import type { AppEnv } from "../env";
 import { notFound } from "../errors";
 import type { Repository } from "../repositories/model";
-import { declareRoute } from "./openapi";
+import { auditActor } from "../auth/audit-actor";
+import { declareRoute, pathParams, type ApiRouteSpec } from "./openapi";
+import { idParam, packageNameParam, repositoryNameParam, versionParam } from "./params";
 import { visibleRepository } from "./repositories";
 import { parseQuery } from "./validation";
 
@@ -37,27 +39,31 @@ async function loadVersion(db: Database, repository: Repository, name: string, v
   return { pkg, version: row };
 }
 
-async function writable(c: Context<AppEnv>): Promise<{ db: Database; repository: Repository }> {
-  const repository = await visibleRepository(c, c.req.param("name") ?? "");
+const inRepository = { name: repositoryNameParam };
+const ofPackage = { ...inRepository, package: packageNameParam };
+const ofVersion = { ...ofPackage, version: versionParam };
+
+async function writable(c: Context<AppEnv>, spec: ApiRouteSpec): Promise<{ db: Database; repository: Repository }> {
+  const repository = await visibleRepository(c, (pathParams(c, spec) as { name: string }).name);
   authorize(c.var.principal, repository, "write");
   return { db: openDatabase(c.env.DB), repository };
 }
 
 function audit(c: Context<AppEnv>, repository: Repository, action: string, target: string): Promise<void> {
-  return recordAudit(openDatabase(c.env.DB), { actor: c.var.principal.name, action, repository: repository.name, target, requestId: c.var.requestId });
+  return recordAudit(openDatabase(c.env.DB), { ...auditActor(c.var.principal), action, repository: repository.name, target, requestId: c.var.requestId });
 }
 
-declareRoute({ method: "get", path: "/repositories/{name}/packages", tag: "packages", auth: "read", summary: "List or search packages", query: listQuery, responses: { 200: { description: "Packages", schema: z.object({ packages: z.array(packageOutput) }) } } });
+const listRoute = declareRoute({ method: "get", path: "/repositories/{name}/packages", tag: "packages", auth: "read", params: inRepository, summary: "List or search packages", query: listQuery, responses: { 200: { description: "Packages", schema: z.object({ packages: z.array(packageOutput) }) } } });
 packageRoutes.get("/:name/packages", async (c) => {
-  const repository = await visibleRepository(c, c.req.param("name"));
+  const repository = await visibleRepository(c, pathParams(c, listRoute).name);
   const query = parseQuery(c, listQuery);
   const rows = await listPackages(openDatabase(c.env.DB), repository.id, { ...(query.q ? { query: query.q } : {}), limit: query.limit, offset: query.offset });
   return c.json({ packages: rows.map((p) => ({ id: p.id, name: p.name, versionCount: p.versionCount, createdAt: p.createdAt })) });
 });
 
-declareRoute({ method: "get", path: "/repositories/{name}/packages/{package}/versions", tag: "packages", auth: "read", summary: "List a package's versions, newest first", responses: { 200: { description: "Versions", schema: z.object({ versions: z.array(versionOutput) }) } } });
+const versionsRoute = declareRoute({ method: "get", path: "/repositories/{name}/packages/{package}/versions", tag: "packages", auth: "read", params: ofPackage, summary: "List a package's versions, newest first", responses: { 200: { description: "Versions", schema: z.object({ versions: z.array(versionOutput) }) } } });
 packageRoutes.get("/:name/packages/:package/versions", async (c) => {
-  const repository = await visibleRepository(c, c.req.param("name"));
+  const repository = await visibleRepository(c, pathParams(c, versionsRoute).name);
   const db = openDatabase(c.env.DB);
   const pkg = await findPackage(db, repository.id, c.req.param("package").toLowerCase());
   if (!pkg) throw notFound(`package ${c.req.param("package")}`);
@@ -65,9 +71,9 @@ packageRoutes.get("/:name/packages/:package/versions", async (c) => {
   return c.json({ versions: versions.map((v) => ({ id: v.id, version: v.version, downloads: v.downloadCount, createdAt: v.createdAt, metadata: JSON.parse(v.metadata) as unknown })) });
 });
 
-declareRoute({ method: "get", path: "/repositories/{name}/packages/{package}/versions/{version}/files", tag: "packages", auth: "read", summary: "List a version's files with size and hashes", responses: { 200: { description: "Files", schema: z.object({ files: z.array(fileOutput) }) } } });
+const filesRoute = declareRoute({ method: "get", path: "/repositories/{name}/packages/{package}/versions/{version}/files", tag: "packages", auth: "read", params: ofVersion, summary: "List a version's files with size and hashes", responses: { 200: { description: "Files", schema: z.object({ files: z.array(fileOutput) }) } } });
 packageRoutes.get("/:name/packages/:package/versions/:version/files", async (c) => {
-  const repository = await visibleRepository(c, c.req.param("name"));
+  const repository = await visibleRepository(c, pathParams(c, filesRoute).name);
   const db = openDatabase(c.env.DB);
   const { version } = await loadVersion(db, repository, c.req.param("package"), c.req.param("version"));
   const files = await listFiles(db, version.id);
@@ -76,9 +82,9 @@ packageRoutes.get("/:name/packages/:package/versions/:version/files", async (c) 
   });
 });
 
-declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}", tag: "packages", auth: "write", summary: "Delete a package with all its versions", responses: { 204: { description: "Deleted" } } });
+const deletePackageRoute = declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}", tag: "packages", auth: "write", params: ofPackage, summary: "Delete a package with all its versions", responses: { 204: { description: "Deleted" } } });
 packageRoutes.delete("/:name/packages/:package", async (c) => {
-  const { db, repository } = await writable(c);
+  const { db, repository } = await writable(c, deletePackageRoute);
   const pkg = await findPackage(db, repository.id, c.req.param("package").toLowerCase());
   if (!pkg) throw notFound(`package ${c.req.param("package")}`);
   await deletePackage(db, pkg.id);
@@ -86,20 +92,20 @@ packageRoutes.delete("/:name/packages/:package", async (c) => {
   return c.body(null, 204);
 });
 
-declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}/versions/{version}", tag: "packages", auth: "write", summary: "Delete a version with its files", responses: { 204: { description: "Deleted" } } });
+const deleteVersionRoute = declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}/versions/{version}", tag: "packages", auth: "write", params: ofVersion, summary: "Delete a version with its files", responses: { 204: { description: "Deleted" } } });
 packageRoutes.delete("/:name/packages/:package/versions/:version", async (c) => {
-  const { db, repository } = await writable(c);
+  const { db, repository } = await writable(c, deleteVersionRoute);
   const { pkg, version } = await loadVersion(db, repository, c.req.param("package"), c.req.param("version"));
   await deleteVersion(db, version);
   await audit(c, repository, "version.delete", `${pkg.name}/${version.version}`);
   return c.body(null, 204);
 });
 
-declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}/versions/{version}/files/{fileId}", tag: "packages", auth: "write", summary: "Delete one file by id", responses: { 204: { description: "Deleted" } } });
+const deleteFileRoute = declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}/versions/{version}/files/{fileId}", tag: "packages", auth: "write", params: { ...ofVersion, fileId: idParam }, summary: "Delete one file by id", responses: { 204: { description: "Deleted" } } });
 packageRoutes.delete("/:name/packages/:package/versions/:version/files/:fileId", async (c) => {
-  const { db, repository } = await writable(c);
+  const { db, repository } = await writable(c, deleteFileRoute);
   const { pkg, version } = await loadVersion(db, repository, c.req.param("package"), c.req.param("version"));
-  const fileId = Number(c.req.param("fileId"));
+  const { fileId } = pathParams(c, deleteFileRoute);
   const file = (await listFiles(db, version.id)).find((f) => f.file.id === fileId);
   if (!file) throw notFound(`file ${c.req.param("fileId")}`);
   await deleteFileIds(db, version.id, [fileId]);

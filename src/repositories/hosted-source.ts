@@ -4,6 +4,7 @@
  * D1 or R2 themselves.
  */
 import type { Principal } from "../auth/principal";
+import { auditActor } from "../auth/audit-actor";
 import { recordAudit } from "../db/audit";
 import type { Database } from "../db/client";
 import {
@@ -224,7 +225,7 @@ export class HostedSource {
 
   private audit(action: string, target: string, detail: Record<string, unknown>): Promise<void> {
     return recordAudit(this.ctx.db, {
-      actor: this.ctx.principal.name,
+      ...auditActor(this.ctx.principal),
       action,
       repository: this.repository.name,
       target,

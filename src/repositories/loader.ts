@@ -1,9 +1,11 @@
 /**
  * Resolves `/{format}/{repo}/…` to a repository the caller may use: unknown names, a
- * format mismatch and unreadable private repositories are all the same 404.
+ * format mismatch and repositories the caller may not read all get the same answer
+ * (`repositoryHidden`: 404, or a 401 challenge where the client needs one first).
  */
 import type { Context } from "hono";
-import { authorize, type Access } from "../auth/authorize";
+import { authorize, repositoryHidden, type Access } from "../auth/authorize";
+import { can } from "../auth/permissions";
 import { openDatabase } from "../db/client";
 import { findRepository } from "../db/repositories";
 import type { AppEnv } from "../env";
@@ -35,7 +37,7 @@ export async function loadRepository(
   const name = c.req.param("repo") ?? "";
   const context = sourceContext(c);
   const repository = await findRepository(context.db, name);
-  if (!repository || repository.format !== format) throw new RegistryError("not_found", `repository ${name} not found`);
+  if (!repository || repository.format !== format) throw repositoryHidden(c.var.principal, name, access, options);
   c.set("repositoryName", repository.name);
   authorize(c.var.principal, repository, access, options);
   return { repository, context };
@@ -43,14 +45,19 @@ export async function loadRepository(
 
 /**
  * The hosted source a request writes to (or reads hosted-only data from). A virtual
- * repository writes go to its deploy member; a remote repository takes no writes (405).
+ * repository writes go to its deploy member, which needs `write` on the deploy member as
+ * well as on the virtual (refused as 403 naming only the virtual); a remote repository
+ * takes no writes (405).
  */
 export async function loadHostedSource(c: Context<AppEnv>, format: string, access: Access): Promise<HostedSource> {
   const { repository, context } = await loadRepository(c, format, access);
   if (repository.kind === "hosted") return new HostedSource(repository, context);
   if (access === "write" && repository.kind === "virtual" && repository.settings.deployMember) {
     const target = await findRepository(context.db, repository.settings.deployMember);
-    if (target?.kind === "hosted" && target.format === format) return new HostedSource(target, context);
+    if (target?.kind === "hosted" && target.format === format) {
+      if (!can(c.var.principal, "write", target)) throw new RegistryError("denied", `write access to repository ${repository.name} required`);
+      return new HostedSource(target, context);
+    }
   }
   if (access === "write") throw new RegistryError("method_not_allowed", `${repository.kind} repository ${repository.name} does not accept uploads`);
   throw new RegistryError("not_found", `${repository.kind} repository ${repository.name} has no hosted files`);

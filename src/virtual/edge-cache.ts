@@ -4,6 +4,8 @@
  * a day, metadata for at most a minute — so a second client in the same colo reaches neither
  * D1, R2 nor the upstream. Callers decide authorisation first; only public repositories
  * (readable by anyone) are ever cached, so no cached answer crosses a permission boundary.
+ * A virtual repository's answer depends on which members the caller may read, so only
+ * requests without credentials (which all see the same public members) use the cache there.
  */
 import type { PathClass } from "../formats/types";
 import type { Repository } from "../repositories/model";
@@ -12,6 +14,8 @@ const ARTIFACT_SECONDS = 86_400;
 const METADATA_SECONDS = 60;
 
 function cacheable(request: Request, repository: Repository): boolean {
+  const credentialed = request.headers.has("Authorization") || request.headers.has("PRIVATE-TOKEN");
+  if (repository.kind === "virtual" && credentialed) return false;
   return repository.visibility === "public" && request.method === "GET" && !request.headers.has("Range") && repository.kind !== "hosted";
 }
 

@@ -4,6 +4,7 @@
  * routes validate the path, then hand it here.
  */
 import type { Context } from "hono";
+import { readableMembers } from "../auth/permissions";
 import { listMembers } from "../db/repositories";
 import type { AppEnv } from "../env";
 import { RegistryError } from "../errors";
@@ -32,7 +33,7 @@ export async function serveRead(c: Context<AppEnv>, format: ProxiedFormat, path:
         return hit ? remoteHitResponse(request, context.bucket, hit, repository.name) : null;
       }
       case "virtual": {
-        const members = await listMembers(context.db, repository.id);
+        const members = readableMembers(context.principal, await listMembers(context.db, repository.id));
         return new VirtualSource(repository, members, context, c.env, format.proxy).resolve(path, kind, request);
       }
     }

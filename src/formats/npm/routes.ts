@@ -6,6 +6,7 @@
  * looked up, so a bad name is a 400 wherever it is sent.
  */
 import { Hono, type Context } from "hono";
+import { readableMembers } from "../../auth/permissions";
 import type { AppEnv } from "../../env";
 import { RegistryError } from "../../errors";
 import { listMembers } from "../../db/repositories";
@@ -45,7 +46,7 @@ async function searchableSources(c: Context<AppEnv>): Promise<HostedSource[]> {
   const { repository, context } = await loadRepository(c, "npm", "read");
   if (repository.kind === "hosted") return [new HostedSource(repository, context)];
   if (repository.kind === "remote") return [];
-  const members = await listMembers(context.db, repository.id);
+  const members = readableMembers(c.var.principal, await listMembers(context.db, repository.id));
   return members.filter((m) => m.repository.kind === "hosted").map((m) => new HostedSource(m.repository, context));
 }
 

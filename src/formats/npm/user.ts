@@ -12,7 +12,10 @@
  */
 import type { Context } from "hono";
 import { z } from "zod";
-import { generateToken, sha256Hex, verifyPassword } from "../../auth/crypto";
+import { userPrincipal } from "../../auth/authenticate";
+import { generateToken, sha256Hex } from "../../auth/crypto";
+import { checkUserPassword } from "../../auth/passwords";
+import { canRead } from "../../auth/permissions";
 import { recordAudit } from "../../db/audit";
 import { insertToken } from "../../db/tokens";
 import { findUserByName } from "../../db/users";
@@ -49,11 +52,13 @@ export async function login(c: Context<AppEnv>, username: string): Promise<Respo
   if (parsed.data.name !== username) throw new RegistryError("bad_request", `body name "${parsed.data.name}" does not match the URL's "${username}"`, { field: "name" });
 
   const user = await findUserByName(context.db, username);
-  const valid = user !== null && !user.disabled && user.passwordHash !== null && (await verifyPassword(parsed.data.password, user.passwordHash));
+  const valid = await checkUserPassword(user, parsed.data.password);
   if (!user || !valid) throw new RegistryError("unauthorized", "incorrect username or password");
-  // Checked after the password, so an anonymous caller cannot probe private repository names.
+  // Checked after the password, so an anonymous caller cannot probe private repository names;
+  // a repository the user may not read is missing to them too.
   const repository = await findRepository(context.db, c.req.param("repo") ?? "");
-  if (!repository || repository.format !== "npm") throw new RegistryError("not_found", `repository ${c.req.param("repo") ?? ""} not found`);
+  const readable = repository !== null && canRead(await userPrincipal(context.db, user, "password", null), repository);
+  if (!repository || repository.format !== "npm" || !readable) throw new RegistryError("not_found", `repository ${c.req.param("repo") ?? ""} not found`);
 
   const token = generateToken();
   const row = await insertToken(context.db, {

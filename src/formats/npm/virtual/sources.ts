@@ -5,6 +5,7 @@
  * Remote packuments are always fetched in full (as Verdaccio does) so one cached copy
  * serves full and abbreviated requests and the release-age filter can read `time`.
  */
+import { readableMembers } from "../../../auth/permissions";
 import type { Principal } from "../../../auth/principal";
 import type { MemberRef } from "../../../db/repositories";
 import { listMembers } from "../../../db/repositories";
@@ -64,7 +65,9 @@ export async function collectSources(
   name: NpmName,
 ): Promise<CollectedSources> {
   const members: MemberRef[] =
-    repository.kind === "virtual" ? await listMembers(ctx.db, repository.id) : [{ repository, priority: 0, include: null, exclude: null }];
+    repository.kind === "virtual"
+      ? readableMembers(ctx.principal, await listMembers(ctx.db, repository.id))
+      : [{ repository, priority: 0, include: null, exclude: null }];
   const key = name.name.toLowerCase();
   const eligible = members.filter((m) => memberServes(m, key)).map((m) => m.repository);
   const own = repository.settings.minReleaseAgeHours ?? 0;
