@@ -44,7 +44,7 @@ export function requireRole(principal: Principal, repository: RepositoryRef, rol
   if (!canRead(principal, repository)) throw repositoryHidden(principal, repository.name, role === "read" ? "read" : "write", options);
   if (can(principal, role, repository)) return;
   if (principal.kind === "anonymous") throw new RegistryError("unauthorized", "authentication required");
-  throw new RegistryError("denied", `${role} access to repository ${repository.name} required`);
+  throw new RegistryError("denied", role === "admin" ? `admin role on repository ${repository.name} required` : `may not ${role} to repository ${repository.name}`);
 }
 
 export const basicChallenge = 'Basic realm="Edge Registry", charset="UTF-8"';

@@ -134,6 +134,7 @@ export async function changeRepository(
 function withoutCredentials(url: string): string {
   try {
     const parsed = new URL(url);
+    if (parsed.username === "" && parsed.password === "") return url;
     parsed.username = "";
     parsed.password = "";
     return parsed.toString();

@@ -55,7 +55,7 @@ export async function loadHostedSource(c: Context<AppEnv>, format: string, acces
   if (access === "write" && repository.kind === "virtual" && repository.settings.deployMember) {
     const target = await findRepository(context.db, repository.settings.deployMember);
     if (target?.kind === "hosted" && target.format === format) {
-      if (!can(c.var.principal, "write", target)) throw new RegistryError("denied", `write access to repository ${repository.name} required`);
+      if (!can(c.var.principal, "write", target)) throw new RegistryError("denied", `may not write to repository ${repository.name}`);
       return new HostedSource(target, context);
     }
   }
