@@ -36,6 +36,21 @@ describe("generic virtual", () => {
   });
 });
 
+describe("edge cache of virtual repositories", () => {
+  it("serves anonymous callers from the cache, never credentialed ones", async () => {
+    await createRepository({ name: "vm-edge-open", format: "generic", kind: "hosted", visibility: "public" });
+    await createRepository({ name: "vm-edge", format: "generic", kind: "virtual", visibility: "public", members: [{ repository: "vm-edge-open" }] });
+    expect((await call("/generic/vm-edge-open/e/1.0/e.txt", { method: "PUT", body: "edge" })).status).toBe(201);
+    await (await call("/generic/vm-edge/e/1.0/e.txt", { token: null })).arrayBuffer();
+    const anonymous = await call("/generic/vm-edge/e/1.0/e.txt", { token: null });
+    expect(anonymous.headers.get("X-Edge-Cache")).toBe("HIT");
+    expect(await text(anonymous)).toBe("edge");
+    const credentialed = await call("/generic/vm-edge/e/1.0/e.txt", { token: privateReader });
+    expect(credentialed.headers.get("X-Edge-Cache")).toBeNull();
+    expect(await text(credentialed)).toBe("edge");
+  });
+});
+
 describe("maven virtual", () => {
   const pom = (v: string) => `/org/vm/lib/${v}/lib-${v}.pom`;
 
