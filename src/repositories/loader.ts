@@ -40,6 +40,7 @@ export async function loadRepository(
   if (!repository || repository.format !== format) throw repositoryHidden(c.var.principal, name, access, options);
   c.set("repositoryName", repository.name);
   authorize(c.var.principal, repository, access, options);
+  c.set("repository", repository);
   return { repository, context };
 }
 
