@@ -82,7 +82,7 @@ export const principals: PrincipalRow[] = [
   { id: "ADMIN_TOKEN", credential: { kind: "admin-token" }, role: () => "admin", instanceAdmin: true },
   { id: "admin-user password", credential: { kind: "password", user: "mx-root" }, role: () => "admin", instanceAdmin: true },
   { id: "read token", credential: { kind: "token", scopes: ["read"] }, role: () => "read" },
-  { id: "write token", credential: { kind: "token", scopes: ["write"] }, role: () => "read" },
+  { id: "write token", credential: { kind: "token", scopes: ["write"] }, role: () => "write" },
   {
     id: "repo-limited admin token",
     credential: { kind: "token", scopes: ["read", "write", "admin"], repositories: privateHosted },
