@@ -7,7 +7,8 @@ import { RegistryError } from "../errors";
 import { runCleanup } from "../jobs/cleanup";
 import { withLock } from "../locks/keyed-lock";
 import { auditRoutes } from "./audit";
-import { isInstanceAdmin, grantableScopes } from "../auth/permissions";
+import { auditActor } from "../auth/audit-actor";
+import { grantableScopes, isInstanceAdmin } from "../auth/permissions";
 import { grantRoutes } from "./grants";
 import { repositoryWithRole } from "./guards";
 import { declareRoute, openApiDocument, pathParams } from "./openapi";
@@ -37,7 +38,7 @@ apiRoutes.post("/repositories/:name/cleanup", async (c) => {
   const repository = await repositoryWithRole(c, pathParams(c, cleanupRoute).name, "admin");
   const principal = c.var.principal;
   const db = openDatabase(c.env.DB);
-  const result = await withLock(c.env.LOCKS, `cleanup:${repository.name}`, 10 * 60 * 1000, () => runCleanup(db, repository, Date.now(), principal.name));
+  const result = await withLock(c.env.LOCKS, `cleanup:${repository.name}`, 10 * 60 * 1000, () => runCleanup(db, repository, Date.now(), auditActor(principal)));
   if (!result) throw new RegistryError("conflict", `a cleanup of ${repository.name} is already running`);
   return c.json(result);
 });

@@ -8,7 +8,7 @@
  * removes no versions (Gitea would remove all; we refuse to guess that).
  * Then in each remaining version only the `keepDuplicates` newest uploads of a file stay.
  */
-import { recordAudit } from "../db/audit";
+import { recordAudit, type AuditInput } from "../db/audit";
 import type { Database } from "../db/client";
 import { deleteFileIds, deleteVersion, listFiles, listPackages, listVersions, type PackageRow, type VersionRow } from "../db/packages";
 import type { Repository } from "../repositories/model";
@@ -42,7 +42,7 @@ export function versionsToRemove(pkg: Pick<PackageRow, "lowerName">, versions: r
   });
 }
 
-export async function runCleanup(db: Database, repository: Repository, now: number, actor = "cleanup"): Promise<CleanupResult> {
+export async function runCleanup(db: Database, repository: Repository, now: number, by: Pick<AuditInput, "actor" | "token"> = { actor: "cleanup" }): Promise<CleanupResult> {
   const result: CleanupResult = { repository: repository.name, versionsRemoved: 0, filesRemoved: 0 };
   const policy = repository.settings.cleanup;
   if (!policy?.enabled) return result;
@@ -58,7 +58,7 @@ export async function runCleanup(db: Database, repository: Repository, now: numb
       }
     }
   }
-  await recordAudit(db, { actor, action: "cleanup.run", repository: repository.name, detail: { versionsRemoved: result.versionsRemoved, filesRemoved: result.filesRemoved } });
+  await recordAudit(db, { ...by, action: "cleanup.run", repository: repository.name, detail: { versionsRemoved: result.versionsRemoved, filesRemoved: result.filesRemoved } });
   return result;
 }
 

@@ -218,7 +218,7 @@ describe("6. malformed management requests", () => {
   });
 
   it("the audit log names the token as well as its user", async () => {
-    await createRepository({ name: "r6-audit", format: "generic", kind: "hosted", visibility: "public" });
+    await createRepository({ name: "r6-audit", format: "generic", kind: "hosted", visibility: "public", settings: { cleanup: { keepCount: 10 } } });
     const uploader = await created({ name: "r6-ci-uploader", scopes: ["write"] });
     expect((await call("/generic/r6-audit/tool/1.0/t.bin", { method: "PUT", body: "x", token: uploader.token })).status).toBe(201);
     const events = ((await (await api("/audit?repository=r6-audit&action=file.upload")).json()) as { events: Record<string, unknown>[] }).events;
@@ -227,6 +227,11 @@ describe("6. malformed management requests", () => {
     expect((await call("/generic/r6-audit/tool/1.0/u.bin", { method: "PUT", body: "y" })).status).toBe(201);
     const again = ((await (await api("/audit?repository=r6-audit&action=file.upload")).json()) as { events: Record<string, unknown>[] }).events;
     expect(again[0]).toMatchObject({ actor: "admin", tokenId: null, tokenName: null, target: "tool/1.0/u.bin" });
+    // Management actions too, e.g. a cleanup run through the API.
+    const ops = await created({ name: "r6-ops", scopes: ["admin"] });
+    expect((await api("/repositories/r6-audit/cleanup", "POST", undefined, ops.token)).status).toBe(200);
+    const cleanup = ((await (await api("/audit?repository=r6-audit&action=cleanup.run")).json()) as { events: Record<string, unknown>[] }).events;
+    expect(cleanup[0]).toMatchObject({ actor: "admin", tokenId: ops.id, tokenName: "r6-ops" });
   });
 });
 
