@@ -83,7 +83,8 @@ tokenRoutes.post("/", async (c) => {
   const token = generateToken();
   const row = await insertToken(db, {
     userId: ownerId,
-    parentId: principal.token?.id ?? null,
+    // A token made for another user is theirs, not a child of the creating token (its expiry is still capped).
+    parentId: input.user === undefined ? (principal.token?.id ?? null) : null,
     name: input.name,
     hash: await sha256Hex(token),
     scopes: input.scopes,
