@@ -1,13 +1,13 @@
 /** The management API at `/api/v1`: JSON in and out, OpenAPI 3.1 at `/api/v1/openapi.json`. */
 import { Hono } from "hono";
 import { z } from "zod";
-import { openDatabase } from "../db/client";
 import type { AppEnv } from "../env";
 import { RegistryError } from "../errors";
 import { runCleanup } from "../jobs/cleanup";
 import { withLock } from "../locks/keyed-lock";
+import { HostedSource } from "../repositories/hosted-source";
+import { sourceContext } from "../repositories/loader";
 import { auditRoutes } from "./audit";
-import { auditActor } from "../auth/audit-actor";
 import { grantableScopes, isInstanceAdmin } from "../auth/permissions";
 import { grantRoutes } from "./grants";
 import { repositoryWithRole } from "./guards";
@@ -37,8 +37,9 @@ const cleanupRoute = declareRoute({
 apiRoutes.post("/repositories/:name/cleanup", async (c) => {
   const repository = await repositoryWithRole(c, pathParams(c, cleanupRoute).name, "admin");
   const principal = c.var.principal;
-  const db = openDatabase(c.env.DB);
-  const result = await withLock(c.env.LOCKS, `cleanup:${repository.name}`, 10 * 60 * 1000, () => runCleanup(db, repository, Date.now(), auditActor(principal)));
+  const result = await withLock(c.env.LOCKS, `cleanup:${repository.name}`, 10 * 60 * 1000, () =>
+    runCleanup(new HostedSource(repository, { ...sourceContext(c), principal, origin: "cleanup" }), Date.now()),
+  );
   if (!result) throw new RegistryError("conflict", `a cleanup of ${repository.name} is already running`);
   return c.json(result);
 });

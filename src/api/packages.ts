@@ -6,13 +6,13 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { authorize } from "../auth/authorize";
-import { recordAudit } from "../db/audit";
 import { openDatabase, type Database } from "../db/client";
-import { deletePackage, deleteVersion, findPackage, findVersion, listFiles, listPackages, listVersions, deleteFileIds } from "../db/packages";
+import { findPackage, findVersion, listFiles, listPackages, listVersions } from "../db/packages";
 import type { AppEnv } from "../env";
 import { notFound } from "../errors";
+import { HostedSource } from "../repositories/hosted-source";
+import { sourceContext } from "../repositories/loader";
 import type { Repository } from "../repositories/model";
-import { auditActor } from "../auth/audit-actor";
 import { declareRoute, pathParams, type ApiRouteSpec } from "./openapi";
 import { idParam, packageNameParam, repositoryNameParam, versionParam } from "./params";
 import { visibleRepository } from "./repositories";
@@ -43,14 +43,12 @@ const inRepository = { name: repositoryNameParam };
 const ofPackage = { ...inRepository, package: packageNameParam };
 const ofVersion = { ...ofPackage, version: versionParam };
 
-async function writable(c: Context<AppEnv>, spec: ApiRouteSpec): Promise<{ db: Database; repository: Repository }> {
+/** Deletes go through the repository's writer: revisions bump and the format's hooks run (docs/architecture-hosted.md). */
+async function writable(c: Context<AppEnv>, spec: ApiRouteSpec): Promise<{ db: Database; repository: Repository; writer: HostedSource }> {
   const repository = await visibleRepository(c, (pathParams(c, spec) as { name: string }).name);
   authorize(c.var.principal, repository, "write");
-  return { db: openDatabase(c.env.DB), repository };
-}
-
-function audit(c: Context<AppEnv>, repository: Repository, action: string, target: string): Promise<void> {
-  return recordAudit(openDatabase(c.env.DB), { ...auditActor(c.var.principal), action, repository: repository.name, target, requestId: c.var.requestId });
+  const context = { ...sourceContext(c), origin: "api" as const };
+  return { db: context.db, repository, writer: new HostedSource(repository, context) };
 }
 
 const listRoute = declareRoute({ method: "get", path: "/repositories/{name}/packages", tag: "packages", auth: "read", params: inRepository, summary: "List or search packages", query: listQuery, responses: { 200: { description: "Packages", schema: z.object({ packages: z.array(packageOutput) }) } } });
@@ -84,31 +82,29 @@ packageRoutes.get("/:name/packages/:package/versions/:version/files", async (c) 
 
 const deletePackageRoute = declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}", tag: "packages", auth: "write", params: ofPackage, summary: "Delete a package with all its versions", responses: { 204: { description: "Deleted" } } });
 packageRoutes.delete("/:name/packages/:package", async (c) => {
-  const { db, repository } = await writable(c, deletePackageRoute);
+  const { db, repository, writer } = await writable(c, deletePackageRoute);
   const pkg = await findPackage(db, repository.id, c.req.param("package").toLowerCase());
   if (!pkg) throw notFound(`package ${c.req.param("package")}`);
-  await deletePackage(db, pkg.id);
-  await audit(c, repository, "package.delete", pkg.name);
+  await writer.removePackage(pkg, (await listVersions(db, pkg.id)).map((v) => v.id));
   return c.body(null, 204);
 });
 
 const deleteVersionRoute = declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}/versions/{version}", tag: "packages", auth: "write", params: ofVersion, summary: "Delete a version with its files", responses: { 204: { description: "Deleted" } } });
 packageRoutes.delete("/:name/packages/:package/versions/:version", async (c) => {
-  const { db, repository } = await writable(c, deleteVersionRoute);
+  const { db, repository, writer } = await writable(c, deleteVersionRoute);
   const { pkg, version } = await loadVersion(db, repository, c.req.param("package"), c.req.param("version"));
-  await deleteVersion(db, version);
-  await audit(c, repository, "version.delete", `${pkg.name}/${version.version}`);
+  await writer.removeVersions(pkg, [version]);
   return c.body(null, 204);
 });
 
 const deleteFileRoute = declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}/versions/{version}/files/{fileId}", tag: "packages", auth: "write", params: { ...ofVersion, fileId: idParam }, summary: "Delete one file by id", responses: { 204: { description: "Deleted" } } });
 packageRoutes.delete("/:name/packages/:package/versions/:version/files/:fileId", async (c) => {
-  const { db, repository } = await writable(c, deleteFileRoute);
+  const { db, repository, writer } = await writable(c, deleteFileRoute);
   const { pkg, version } = await loadVersion(db, repository, c.req.param("package"), c.req.param("version"));
   const { fileId } = pathParams(c, deleteFileRoute);
   const file = (await listFiles(db, version.id)).find((f) => f.file.id === fileId);
   if (!file) throw notFound(`file ${c.req.param("fileId")}`);
-  await deleteFileIds(db, version.id, [fileId]);
-  await audit(c, repository, "file.delete", `${pkg.name}/${version.version}/${file.file.name}`);
+  await writer.deleteFiles(pkg, version, [fileId]);
+  await writer.auditEvent("file.delete", `${pkg.name}/${version.version}/${file.file.name}`);
   return c.body(null, 204);
 });

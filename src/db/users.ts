@@ -13,10 +13,10 @@ export async function findUserById(db: Database, id: number): Promise<UserRow | 
   return (await db.select().from(users).where(eq(users.id, id)).get()) ?? null;
 }
 
-/** The built-in instance admin that owns tokens minted with ADMIN_TOKEN (migration 0005). */
+/** The built-in instance admin that owns tokens minted with ADMIN_TOKEN (migration 0007). */
 export const BUILTIN_ADMIN = "admin";
 
-/** The built-in admin's id, creating the user if a database predates migration 0005's row. */
+/** The built-in admin's id, creating the user if a database predates migration 0007's row. */
 export async function builtinAdminId(db: Database): Promise<number> {
   const find = () => db.select({ id: users.id }).from(users).where(eq(users.name, BUILTIN_ADMIN)).get();
   const existing = await find();
