@@ -13,7 +13,8 @@ import { notFound } from "../errors";
 import { HostedSource } from "../repositories/hosted-source";
 import { sourceContext } from "../repositories/loader";
 import type { Repository } from "../repositories/model";
-import { declareRoute } from "./openapi";
+import { declareRoute, pathParams, type ApiRouteSpec } from "./openapi";
+import { idParam, packageNameParam, repositoryNameParam, versionParam } from "./params";
 import { visibleRepository } from "./repositories";
 import { parseQuery } from "./validation";
 
@@ -38,25 +39,29 @@ async function loadVersion(db: Database, repository: Repository, name: string, v
   return { pkg, version: row };
 }
 
+const inRepository = { name: repositoryNameParam };
+const ofPackage = { ...inRepository, package: packageNameParam };
+const ofVersion = { ...ofPackage, version: versionParam };
+
 /** Deletes go through the repository's writer: revisions bump and the format's hooks run (docs/architecture.md). */
-async function writable(c: Context<AppEnv>): Promise<{ db: Database; repository: Repository; writer: HostedSource }> {
-  const repository = await visibleRepository(c, c.req.param("name") ?? "");
+async function writable(c: Context<AppEnv>, spec: ApiRouteSpec): Promise<{ db: Database; repository: Repository; writer: HostedSource }> {
+  const repository = await visibleRepository(c, (pathParams(c, spec) as { name: string }).name);
   authorize(c.var.principal, repository, "write");
   const context = { ...sourceContext(c), origin: "api" as const };
   return { db: context.db, repository, writer: new HostedSource(repository, context) };
 }
 
-declareRoute({ method: "get", path: "/repositories/{name}/packages", tag: "packages", auth: "read", summary: "List or search packages", query: listQuery, responses: { 200: { description: "Packages", schema: z.object({ packages: z.array(packageOutput) }) } } });
+const listRoute = declareRoute({ method: "get", path: "/repositories/{name}/packages", tag: "packages", auth: "read", params: inRepository, summary: "List or search packages", query: listQuery, responses: { 200: { description: "Packages", schema: z.object({ packages: z.array(packageOutput) }) } } });
 packageRoutes.get("/:name/packages", async (c) => {
-  const repository = await visibleRepository(c, c.req.param("name"));
+  const repository = await visibleRepository(c, pathParams(c, listRoute).name);
   const query = parseQuery(c, listQuery);
   const rows = await listPackages(openDatabase(c.env.DB), repository.id, { ...(query.q ? { query: query.q } : {}), limit: query.limit, offset: query.offset });
   return c.json({ packages: rows.map((p) => ({ id: p.id, name: p.name, versionCount: p.versionCount, createdAt: p.createdAt })) });
 });
 
-declareRoute({ method: "get", path: "/repositories/{name}/packages/{package}/versions", tag: "packages", auth: "read", summary: "List a package's versions, newest first", responses: { 200: { description: "Versions", schema: z.object({ versions: z.array(versionOutput) }) } } });
+const versionsRoute = declareRoute({ method: "get", path: "/repositories/{name}/packages/{package}/versions", tag: "packages", auth: "read", params: ofPackage, summary: "List a package's versions, newest first", responses: { 200: { description: "Versions", schema: z.object({ versions: z.array(versionOutput) }) } } });
 packageRoutes.get("/:name/packages/:package/versions", async (c) => {
-  const repository = await visibleRepository(c, c.req.param("name"));
+  const repository = await visibleRepository(c, pathParams(c, versionsRoute).name);
   const db = openDatabase(c.env.DB);
   const pkg = await findPackage(db, repository.id, c.req.param("package").toLowerCase());
   if (!pkg) throw notFound(`package ${c.req.param("package")}`);
@@ -64,9 +69,9 @@ packageRoutes.get("/:name/packages/:package/versions", async (c) => {
   return c.json({ versions: versions.map((v) => ({ id: v.id, version: v.version, downloads: v.downloadCount, createdAt: v.createdAt, metadata: JSON.parse(v.metadata) as unknown })) });
 });
 
-declareRoute({ method: "get", path: "/repositories/{name}/packages/{package}/versions/{version}/files", tag: "packages", auth: "read", summary: "List a version's files with size and hashes", responses: { 200: { description: "Files", schema: z.object({ files: z.array(fileOutput) }) } } });
+const filesRoute = declareRoute({ method: "get", path: "/repositories/{name}/packages/{package}/versions/{version}/files", tag: "packages", auth: "read", params: ofVersion, summary: "List a version's files with size and hashes", responses: { 200: { description: "Files", schema: z.object({ files: z.array(fileOutput) }) } } });
 packageRoutes.get("/:name/packages/:package/versions/:version/files", async (c) => {
-  const repository = await visibleRepository(c, c.req.param("name"));
+  const repository = await visibleRepository(c, pathParams(c, filesRoute).name);
   const db = openDatabase(c.env.DB);
   const { version } = await loadVersion(db, repository, c.req.param("package"), c.req.param("version"));
   const files = await listFiles(db, version.id);
@@ -75,28 +80,28 @@ packageRoutes.get("/:name/packages/:package/versions/:version/files", async (c) 
   });
 });
 
-declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}", tag: "packages", auth: "write", summary: "Delete a package with all its versions", responses: { 204: { description: "Deleted" } } });
+const deletePackageRoute = declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}", tag: "packages", auth: "write", params: ofPackage, summary: "Delete a package with all its versions", responses: { 204: { description: "Deleted" } } });
 packageRoutes.delete("/:name/packages/:package", async (c) => {
-  const { db, repository, writer } = await writable(c);
+  const { db, repository, writer } = await writable(c, deletePackageRoute);
   const pkg = await findPackage(db, repository.id, c.req.param("package").toLowerCase());
   if (!pkg) throw notFound(`package ${c.req.param("package")}`);
   await writer.removePackage(pkg, (await listVersions(db, pkg.id)).map((v) => v.id));
   return c.body(null, 204);
 });
 
-declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}/versions/{version}", tag: "packages", auth: "write", summary: "Delete a version with its files", responses: { 204: { description: "Deleted" } } });
+const deleteVersionRoute = declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}/versions/{version}", tag: "packages", auth: "write", params: ofVersion, summary: "Delete a version with its files", responses: { 204: { description: "Deleted" } } });
 packageRoutes.delete("/:name/packages/:package/versions/:version", async (c) => {
-  const { db, repository, writer } = await writable(c);
+  const { db, repository, writer } = await writable(c, deleteVersionRoute);
   const { pkg, version } = await loadVersion(db, repository, c.req.param("package"), c.req.param("version"));
   await writer.removeVersions(pkg, [version]);
   return c.body(null, 204);
 });
 
-declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}/versions/{version}/files/{fileId}", tag: "packages", auth: "write", summary: "Delete one file by id", responses: { 204: { description: "Deleted" } } });
+const deleteFileRoute = declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}/versions/{version}/files/{fileId}", tag: "packages", auth: "write", params: { ...ofVersion, fileId: idParam }, summary: "Delete one file by id", responses: { 204: { description: "Deleted" } } });
 packageRoutes.delete("/:name/packages/:package/versions/:version/files/:fileId", async (c) => {
-  const { db, repository, writer } = await writable(c);
+  const { db, repository, writer } = await writable(c, deleteFileRoute);
   const { pkg, version } = await loadVersion(db, repository, c.req.param("package"), c.req.param("version"));
-  const fileId = Number(c.req.param("fileId"));
+  const { fileId } = pathParams(c, deleteFileRoute);
   const file = (await listFiles(db, version.id)).find((f) => f.file.id === fileId);
   if (!file) throw notFound(`file ${c.req.param("fileId")}`);
   await writer.deleteFiles(pkg, version, [fileId]);

@@ -1,27 +1,31 @@
 /**
  * Remote repositories' cache through the API: test the upstream connection, list cache
- * entries (path, size, fetched, last hit, hits), purge one path or everything (admin).
+ * entries (path, size, fetched, last hit, hits), purge one path or everything — all for
+ * repository admins of that repository.
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { recordAudit } from "../db/audit";
 import { listCacheEntries, purgeCacheEntries } from "../db/cache-entries";
 import { openDatabase } from "../db/client";
-import { findRemoteConfig, findRepository } from "../db/repositories";
+import { findRemoteConfig } from "../db/repositories";
 import type { AppEnv } from "../env";
 import { RegistryError } from "../errors";
 import type { Repository } from "../repositories/model";
 import { evictFromEdge } from "../virtual/edge-cache";
 import { fetchUpstream } from "../virtual/upstream";
-import { requireAdmin } from "./guards";
-import { declareRoute } from "./openapi";
+import { auditActor } from "../auth/audit-actor";
+import { repositoryWithRole } from "./guards";
+import { declareRoute, pathParams, type ApiRouteSpec } from "./openapi";
+import { repositoryNameParam } from "./params";
 import { parseQuery } from "./validation";
 
 export const remoteCacheRoutes = new Hono<AppEnv>();
 
-async function remoteRepository(c: Context<AppEnv>): Promise<Repository> {
-  const repository = await findRepository(openDatabase(c.env.DB), c.req.param("name") ?? "");
-  if (!repository) throw new RegistryError("not_found", `repository ${c.req.param("name") ?? ""} not found`);
+const byName = { name: repositoryNameParam };
+
+async function remoteRepository(c: Context<AppEnv>, spec: { params: typeof byName } & ApiRouteSpec): Promise<Repository> {
+  const repository = await repositoryWithRole(c, pathParams(c, spec).name, "admin");
   if (repository.kind !== "remote") throw new RegistryError("bad_request", `${repository.name} is not a remote repository`);
   return repository;
 }
@@ -36,10 +40,9 @@ const entryOutput = z.object({
   fetchedAt: z.int(), checkedAt: z.int(), lastHitAt: z.int().nullable(), hits: z.int(),
 });
 
-declareRoute({ method: "get", path: "/repositories/{name}/cache", tag: "remote", auth: "admin", summary: "List a remote repository's cache entries", query: listQuery, responses: { 200: { description: "Entries", schema: z.object({ entries: z.array(entryOutput) }) } } });
+const listRoute = declareRoute({ method: "get", path: "/repositories/{name}/cache", tag: "remote", auth: "repository admin", params: byName, summary: "List a remote repository's cache entries", query: listQuery, responses: { 200: { description: "Entries", schema: z.object({ entries: z.array(entryOutput) }) } } });
 remoteCacheRoutes.get("/:name/cache", async (c) => {
-  requireAdmin(c);
-  const repository = await remoteRepository(c);
+  const repository = await remoteRepository(c, listRoute);
   const query = parseQuery(c, listQuery);
   const rows = await listCacheEntries(openDatabase(c.env.DB), repository.id, { limit: query.limit, offset: query.offset, ...(query.prefix ? { prefix: query.prefix } : {}) });
   return c.json({
@@ -51,22 +54,20 @@ remoteCacheRoutes.get("/:name/cache", async (c) => {
 });
 
 const purgeQuery = z.object({ path: z.string().min(1).max(2048).optional() });
-declareRoute({ method: "delete", path: "/repositories/{name}/cache", tag: "remote", auth: "admin", summary: "Purge one cached path (?path=) or the whole cache", query: purgeQuery, responses: { 200: { description: "How many entries were purged", schema: z.object({ purged: z.int() }) } } });
+const purgeRoute = declareRoute({ method: "delete", path: "/repositories/{name}/cache", tag: "remote", auth: "repository admin", params: byName, summary: "Purge one cached path (?path=) or the whole cache", query: purgeQuery, responses: { 200: { description: "How many entries were purged", schema: z.object({ purged: z.int() }) } } });
 remoteCacheRoutes.delete("/:name/cache", async (c) => {
-  const principal = requireAdmin(c);
-  const repository = await remoteRepository(c);
+  const repository = await remoteRepository(c, purgeRoute);
   const query = parseQuery(c, purgeQuery);
   const db = openDatabase(c.env.DB);
   const purged = await purgeCacheEntries(db, repository.id, query.path);
   if (query.path) await evictFromEdge(new URL(`/${repository.format}/${repository.name}/${query.path}`, c.req.url).toString());
-  await recordAudit(db, { actor: principal.name, action: "cache.purge", repository: repository.name, target: query.path ?? "*", detail: { purged }, requestId: c.var.requestId });
+  await recordAudit(db, { ...auditActor(c.var.principal), action: "cache.purge", repository: repository.name, target: query.path ?? "*", detail: { purged }, requestId: c.var.requestId });
   return c.json({ purged });
 });
 
-declareRoute({ method: "post", path: "/repositories/{name}/test-upstream", tag: "remote", auth: "admin", summary: "Check that the upstream answers (with the stored credentials)", responses: { 200: { description: "Result", schema: z.object({ ok: z.boolean(), status: z.string(), ms: z.int() }) } } });
+const testRoute = declareRoute({ method: "post", path: "/repositories/{name}/test-upstream", tag: "remote", auth: "repository admin", params: byName, summary: "Check that the upstream answers (with the stored credentials)", responses: { 200: { description: "Result", schema: z.object({ ok: z.boolean(), status: z.string(), ms: z.int() }) } } });
 remoteCacheRoutes.post("/:name/test-upstream", async (c) => {
-  requireAdmin(c);
-  const repository = await remoteRepository(c);
+  const repository = await remoteRepository(c, testRoute);
   const config = await findRemoteConfig(openDatabase(c.env.DB), repository.id);
   if (!config) throw new RegistryError("not_found", "no upstream configured");
   const started = Date.now();

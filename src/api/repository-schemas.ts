@@ -6,8 +6,21 @@ import { repositorySettingsSchema } from "../repositories/settings";
 
 const ttl = z.int().min(0).max(10 * 365 * 86400);
 
+/** Credentials never go in the URL: they would be stored in clear and shown by GET. */
+function withoutUserinfo(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username === "" && parsed.password === "";
+  } catch {
+    return true; // The url format check reports it.
+  }
+}
+
 export const remoteInputSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }).max(2048),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .refine(withoutUserinfo, "must not contain credentials (user:password@); set remote.username and remote.password instead"),
   /** With a username the upstream gets Basic auth; a password alone is sent as a Bearer token. */
   username: z.string().min(1).max(256).optional(),
   password: z.string().min(1).max(4096).optional(),
@@ -43,8 +56,11 @@ export const updateRepositorySchema = z.strictObject({
   visibility: z.enum(["public", "private"]).optional(),
   remote: remoteInputSchema.partial().optional(),
   members: z.array(memberInputSchema).max(20).optional(),
-  /** Replaces the settings object; omitted keys return to their defaults. */
-  settings: repositorySettingsSchema.optional(),
+  /**
+   * A JSON Merge Patch (RFC 7396) of the settings: keys sent replace their values (nested
+   * objects merge), `null` resets a key to its default, keys not sent are kept.
+   */
+  settings: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const repositoryOutputSchema = z.object({

@@ -1,21 +1,26 @@
 /**
- * `/api/v1/tokens`: create (the token is in the 201 body, once), list, revoke. Any
- * authenticated caller manages their own tokens and cannot grant more than they hold;
- * an admin may create tokens for other users and see every token.
+ * `/api/v1/tokens`: create (the token is in the 201 body, once), list, revoke (docs/auth.md).
+ * A password manages all of its user's tokens; a token manages itself and the tokens it
+ * created, which never exceed its scopes, repositories or expiry and are revoked with it.
+ * Instance admins create tokens for any user and see and revoke every token; tokens minted
+ * with ADMIN_TOKEN belong to the built-in `admin` user.
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import { generateToken, sha256Hex } from "../auth/crypto";
-import { isAdmin, scopes, type Principal, type Scope } from "../auth/principal";
+import { auditActor } from "../auth/audit-actor";
+import { grantableScopes, isInstanceAdmin } from "../auth/permissions";
+import { scopes, type Principal, type Scope } from "../auth/principal";
 import { recordAudit } from "../db/audit";
-import { openDatabase } from "../db/client";
-import { findToken, insertToken, listTokens, revokeToken, type TokenRow } from "../db/tokens";
-import { findUserByName } from "../db/users";
+import { openDatabase, type Database } from "../db/client";
+import { findToken, insertToken, listTokens, revokeToken, tokenFamily, type TokenRow } from "../db/tokens";
+import { builtinAdminId, findUserByName } from "../db/users";
 import type { AppEnv } from "../env";
 import { RegistryError } from "../errors";
 import { repositoryNamePattern } from "../repositories/model";
 import { requireAuthenticated } from "./guards";
-import { declareRoute } from "./openapi";
+import { declareRoute, pathParams } from "./openapi";
+import { idParam } from "./params";
 import { parseJsonBody, parseQuery } from "./validation";
 
 export const tokenRoutes = new Hono<AppEnv>();
@@ -24,7 +29,7 @@ const createTokenSchema = z.strictObject({
   name: z.string().min(1).max(128),
   scopes: z.array(z.enum(scopes)).min(1),
   repositories: z.array(z.string().regex(repositoryNamePattern)).min(1).max(100).optional(),
-  /** ISO 8601 date-time or milliseconds since the epoch; must be in the future. */
+  /** ISO 8601 date-time or milliseconds since the epoch; in the future; capped at the creating token's expiry. */
   expiresAt: z.union([z.iso.datetime({ offset: true }), z.int().positive()]).optional(),
   /** Admin only: create the token for this user instead of the caller. */
   user: z.string().min(1).max(64).optional(),
@@ -40,6 +45,7 @@ const tokenOutputSchema = z.object({
   lastUsedAt: z.int().nullable(),
   createdAt: z.int(),
   userId: z.int().nullable(),
+  parentId: z.int().nullable().describe("The token that created this one"),
 });
 
 function describeToken(row: TokenRow): z.output<typeof tokenOutputSchema> {
@@ -53,70 +59,103 @@ function describeToken(row: TokenRow): z.output<typeof tokenOutputSchema> {
     lastUsedAt: row.lastUsedAt,
     createdAt: row.createdAt,
     userId: row.userId,
+    parentId: row.parentId,
   };
 }
 
-declareRoute({
+const createRoute = declareRoute({
   method: "post", path: "/tokens", tag: "tokens", auth: "token", summary: "Create a token (shown once)",
   body: createTokenSchema,
-  responses: { 201: { description: "The token; `token` is never shown again", schema: tokenOutputSchema.extend({ token: z.string() }) }, 400: { description: "Invalid input" }, 403: { description: "Scopes beyond the caller's" } },
+  responses: { 201: { description: "The token; `token` is never shown again", schema: tokenOutputSchema.extend({ token: z.string() }) }, 400: { description: "Invalid input" }, 403: { description: "Scopes or repositories beyond the caller's" } },
 });
 tokenRoutes.post("/", async (c) => {
   const principal = requireAuthenticated(c);
-  const input = await parseJsonBody(c, createTokenSchema);
+  const input = await parseJsonBody(c, createRoute.body);
   const db = openDatabase(c.env.DB);
-  const expiresAt = input.expiresAt === undefined ? null : typeof input.expiresAt === "number" ? input.expiresAt : Date.parse(input.expiresAt);
-  if (expiresAt !== null && expiresAt <= Date.now()) throw new RegistryError("bad_request", "expiresAt: must be in the future", { field: "expiresAt" });
+  const requested = input.expiresAt === undefined ? null : typeof input.expiresAt === "number" ? input.expiresAt : Date.parse(input.expiresAt);
+  if (requested !== null && requested <= Date.now()) throw new RegistryError("bad_request", "expiresAt: must be in the future", { field: "expiresAt" });
+  const grantable = grantableScopes(principal);
   for (const scope of input.scopes) {
-    if (!principal.scopes.has(scope)) throw new RegistryError("denied", `cannot grant scope ${scope} you do not hold`);
+    if (!grantable.has(scope)) throw new RegistryError("denied", `cannot grant scope ${scope} you do not hold`);
   }
   const restriction = narrowRepositories(principal, input.repositories ?? null);
-  let ownerId = principal.userId;
-  if (input.user) {
-    if (!isAdmin(principal)) throw new RegistryError("denied", "only an admin may create tokens for other users");
-    const owner = await findUserByName(db, input.user);
-    if (!owner) throw new RegistryError("bad_request", `user ${input.user} does not exist`, { field: "user" });
-    ownerId = owner.id;
-  }
+  const ownerId = await tokenOwner(db, principal, input.user);
   const token = generateToken();
-  const row = await insertToken(db, { userId: ownerId, name: input.name, hash: await sha256Hex(token), scopes: input.scopes, repositories: restriction, expiresAt });
-  await recordAudit(db, { actor: principal.name, action: "token.create", target: `token:${row.id}`, detail: { name: input.name, scopes: input.scopes, repositories: restriction, user: input.user ?? principal.name }, requestId: c.var.requestId });
+  const row = await insertToken(db, {
+    userId: ownerId,
+    // A token made for another user is theirs, not a child of the creating token (its expiry is still capped).
+    parentId: input.user === undefined ? (principal.token?.id ?? null) : null,
+    name: input.name,
+    hash: await sha256Hex(token),
+    scopes: input.scopes,
+    repositories: restriction,
+    expiresAt: cappedExpiry(principal, requested),
+  });
+  await recordAudit(db, { ...auditActor(principal), action: "token.create", target: `token:${row.id}`, detail: { name: input.name, scopes: input.scopes, repositories: restriction, user: input.user ?? principal.name }, requestId: c.var.requestId });
   return c.json({ ...describeToken(row), token }, 201);
 });
 
-/** A new token may not reach repositories the creating credential cannot. */
+async function tokenOwner(db: Database, principal: Principal, user: string | undefined): Promise<number> {
+  if (user !== undefined) {
+    if (!isInstanceAdmin(principal)) throw new RegistryError("denied", "only an instance admin may create tokens for other users");
+    const owner = await findUserByName(db, user);
+    if (!owner) throw new RegistryError("bad_request", `user ${user} does not exist`, { field: "user" });
+    return owner.id;
+  }
+  return principal.userId ?? (await builtinAdminId(db));
+}
+
+/** A token created by a token never outlives it. */
+function cappedExpiry(principal: Principal, requested: number | null): number | null {
+  const limit = principal.token?.expiresAt ?? null;
+  if (limit === null) return requested;
+  return requested === null ? limit : Math.min(requested, limit);
+}
+
+/** A new token may not reach repositories the creating token cannot. */
 function narrowRepositories(principal: Principal, requested: string[] | null): string[] | null {
-  if (principal.repositories === null) return requested;
-  if (requested === null) return [...principal.repositories];
-  const outside = requested.filter((name) => !principal.repositories?.includes(name));
+  const held = principal.token?.repositories ?? null;
+  if (held === null) return requested;
+  if (requested === null) return [...held];
+  const outside = requested.filter((name) => !held.includes(name));
   if (outside.length) throw new RegistryError("denied", `cannot grant access to ${outside.join(", ")}`);
   return requested;
 }
 
-declareRoute({
-  method: "get", path: "/tokens", tag: "tokens", auth: "token", summary: "List your tokens (admins: ?all=true for every token)",
-  query: z.object({ all: z.enum(["true", "false"]).optional() }),
+/** The tokens this credential may see and revoke (see the file comment). */
+async function manageableTokens(db: Database, principal: Principal, all: boolean): Promise<TokenRow[]> {
+  if (isInstanceAdmin(principal)) return listTokens(db, all ? "all" : { userId: principal.userId ?? (await builtinAdminId(db)) });
+  if (principal.token) return listTokens(db, { ids: await tokenFamily(db, principal.token.id) });
+  if (principal.userId !== null) return listTokens(db, { userId: principal.userId });
+  return [];
+}
+
+const listQuery = z.object({ all: z.enum(["true", "false"]).optional() });
+const listRoute = declareRoute({
+  method: "get", path: "/tokens", tag: "tokens", auth: "token", summary: "List the tokens you manage (instance admins: ?all=true for every token)",
+  query: listQuery,
   responses: { 200: { description: "Tokens, without secrets", schema: z.object({ tokens: z.array(tokenOutputSchema) }) } },
 });
 tokenRoutes.get("/", async (c) => {
   const principal = requireAuthenticated(c);
-  const query = parseQuery(c, z.object({ all: z.enum(["true", "false"]).optional() }));
-  const all = query.all === "true" && isAdmin(principal);
-  const rows = await listTokens(openDatabase(c.env.DB), all ? "all" : principal.userId);
+  const query = parseQuery(c, listRoute.query);
+  const rows = await manageableTokens(openDatabase(c.env.DB), principal, query.all === "true");
   return c.json({ tokens: rows.map(describeToken) });
 });
 
-declareRoute({
-  method: "delete", path: "/tokens/{id}", tag: "tokens", auth: "token", summary: "Revoke a token",
-  responses: { 204: { description: "Revoked" }, 404: { description: "No such token of yours" } },
+const revokeRoute = declareRoute({
+  method: "delete", path: "/tokens/{id}", tag: "tokens", auth: "token", summary: "Revoke a token and the tokens created from it",
+  params: { id: idParam },
+  responses: { 204: { description: "Revoked" }, 400: { description: "The id is not a decimal integer" }, 404: { description: "No such token that you manage" } },
 });
 tokenRoutes.delete("/:id", async (c) => {
   const principal = requireAuthenticated(c);
+  const { id } = pathParams(c, revokeRoute);
   const db = openDatabase(c.env.DB);
-  const id = Number(c.req.param("id"));
-  const row = Number.isInteger(id) ? await findToken(db, id) : null;
-  if (!row || (!isAdmin(principal) && row.userId !== principal.userId)) throw new RegistryError("not_found", `token ${c.req.param("id")} not found`);
+  const row = await findToken(db, id);
+  const manageable = row !== null && (isInstanceAdmin(principal) || (await manageableTokens(db, principal, false)).some((t) => t.id === row.id));
+  if (!row || !manageable) throw new RegistryError("not_found", `token ${id} not found`);
   await revokeToken(db, row.id);
-  await recordAudit(db, { actor: principal.name, action: "token.revoke", target: `token:${row.id}`, detail: { name: row.name }, requestId: c.var.requestId });
+  await recordAudit(db, { ...auditActor(principal), action: "token.revoke", target: `token:${row.id}`, detail: { name: row.name }, requestId: c.var.requestId });
   return c.body(null, 204);
 });

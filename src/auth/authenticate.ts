@@ -3,14 +3,17 @@
  * sends it: `Authorization: Bearer <token>`, Basic with the token as password (any
  * username), `PRIVATE-TOKEN` (GitLab). Basic with a user's own password also works, for
  * clients that log in with username and password. Credentials that are present but
- * wrong, expired or revoked are a 401 — never silently anonymous.
+ * wrong, expired or revoked are a 401 — never silently anonymous. The user's admin flag,
+ * disabled flag and grants are read at every request.
  */
 import type { Database } from "../db/client";
+import { listGrants } from "../db/grants";
 import { findTokenByHash, touchToken } from "../db/tokens";
-import { findUserByName } from "../db/users";
+import { findUserByName, type UserRow } from "../db/users";
 import { RegistryError } from "../errors";
-import { sha256Hex, timingSafeEqual, verifyPassword } from "./crypto";
-import { anonymous, bootstrapAdmin, expandScopes, type Principal, type Scope } from "./principal";
+import { sha256Hex, timingSafeEqual } from "./crypto";
+import { checkUserPassword } from "./passwords";
+import { anonymous, bootstrapAdmin, expandScopes, type Principal, type Scope, type TokenLimits } from "./principal";
 
 export interface Credentials {
   username?: string;
@@ -58,6 +61,11 @@ export interface AuthContext {
   readCredentials?: ((headers: Headers) => Credentials | null) | undefined;
 }
 
+/** The principal of a user acting with their own rights, optionally limited by a token. */
+export async function userPrincipal(db: Database, user: Pick<UserRow, "id" | "name" | "isAdmin">, kind: "password" | "token", token: TokenLimits | null): Promise<Principal> {
+  return { kind, userId: user.id, name: user.name, userIsAdmin: user.isAdmin, grants: user.isAdmin ? [] : await listGrants(db, user.id), token };
+}
+
 export async function authenticate(headers: Headers, context: AuthContext): Promise<Principal> {
   const credentials = (context.readCredentials ?? readCredentials)(headers);
   if (!credentials || credentials.secret === "") return anonymous;
@@ -68,34 +76,24 @@ export async function authenticate(headers: Headers, context: AuthContext): Prom
     const { token } = found;
     if (token.revokedAt !== null) throw new RegistryError("unauthorized", "token has been revoked");
     if (token.expiresAt !== null && token.expiresAt <= Date.now()) throw new RegistryError("unauthorized", "token has expired");
+    if (token.userId === null || found.ownerName === null) throw new RegistryError("unauthorized", "token has no owner");
     if (found.ownerDisabled) throw new RegistryError("unauthorized", "user is disabled");
     // Last use is kept to the minute: a D1 write on every request would cost more than it tells.
     if (token.lastUsedAt === null || token.lastUsedAt < Date.now() - 60_000) context.waitUntil(touchToken(context.db, token.id));
-    const granted = expandScopes(JSON.parse(token.scopes) as Scope[]);
-    // A user's token never exceeds its owner: admin lapses once the owner is no longer an admin.
-    if (token.userId !== null && !found.ownerIsAdmin) granted.delete("admin");
-    return {
-      kind: "token",
-      userId: token.userId,
-      name: found.ownerName ?? "admin",
-      scopes: granted,
+    const limits: TokenLimits = {
+      id: token.id,
+      name: token.name,
+      scopes: expandScopes(JSON.parse(token.scopes) as Scope[]),
       repositories: token.repositories ? (JSON.parse(token.repositories) as string[]) : null,
-      tokenId: token.id,
+      expiresAt: token.expiresAt,
     };
+    return userPrincipal(context.db, { id: token.userId, name: found.ownerName, isAdmin: found.ownerIsAdmin }, "token", limits);
   }
 
   if (credentials.username) {
     const user = await findUserByName(context.db, credentials.username);
-    if (user && !user.disabled && user.passwordHash && (await verifyPassword(credentials.secret, user.passwordHash))) {
-      return {
-        kind: "password",
-        userId: user.id,
-        name: user.name,
-        scopes: expandScopes(user.isAdmin ? ["admin"] : ["write"]),
-        repositories: null,
-        tokenId: null,
-      };
-    }
+    const valid = await checkUserPassword(user, credentials.secret);
+    if (valid && user) return userPrincipal(context.db, user, "password", null);
   }
   throw new RegistryError("unauthorized", "invalid credentials");
 }

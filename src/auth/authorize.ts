@@ -1,40 +1,50 @@
 /**
- * Repository access decisions (DESIGN §6). Public repositories are readable by anyone;
- * private ones answer 404 to whoever cannot read them, so their names do not leak.
- * Writing needs `write` on the repository: anonymous → 401 (with a challenge),
- * authenticated without the scope or outside the token's repository list → 403.
+ * Repository access decisions for the wire protocols and the API (DESIGN §6, docs/auth.md).
+ * A repository the caller may not read answers exactly as a missing one: `repositoryHidden`
+ * builds that answer, and every path that refuses an unreadable repository throws it.
+ * Anonymous writes are a 401 challenge whether or not the repository exists; so are
+ * anonymous reads for clients that only send credentials after a challenge (Maven).
  */
 import { RegistryError } from "../errors";
-import type { Repository } from "../repositories/model";
-import { hasScope, type Principal } from "./principal";
+import { can, canRead, type RepositoryRef } from "./permissions";
+import type { Principal, Role } from "./principal";
+
+export { canRead } from "./permissions";
 
 export type Access = "read" | "write";
-
-export function canRead(principal: Principal, repository: Repository): boolean {
-  return repository.visibility === "public" || hasScope(principal, "read", repository.name);
-}
 
 export interface AuthorizeOptions {
   /**
    * Some clients (Maven) only send credentials after a 401 challenge; for those an
-   * anonymous read of a private repository is a 401 instead of a 404.
+   * anonymous read of a private or missing repository is a 401 instead of a 404.
    */
   challengeAnonymousReads?: boolean;
 }
 
-export function authorize(principal: Principal, repository: Repository, access: Access, options: AuthorizeOptions = {}): void {
-  const readable = canRead(principal, repository);
-  if (access === "read") {
-    if (readable) return;
-    if (principal.kind === "anonymous" && options.challengeAnonymousReads) {
-      throw new RegistryError("unauthorized", "authentication required");
-    }
-    throw new RegistryError("not_found", `repository ${repository.name} not found`);
+export const repositoryNotFound = (name: string): RegistryError => new RegistryError("not_found", `repository ${name} not found`);
+
+/** The answer for a repository that does not exist — and for one the caller may not read. */
+export function repositoryHidden(principal: Principal, name: string, access: Access, options: AuthorizeOptions = {}): RegistryError {
+  if (principal.kind === "anonymous" && (access === "write" || options.challengeAnonymousReads)) {
+    return new RegistryError("unauthorized", "authentication required");
   }
-  if (hasScope(principal, "write", repository.name)) return;
-  if (principal.kind === "anonymous") throw new RegistryError("unauthorized", "authentication required to write");
-  if (!readable) throw new RegistryError("not_found", `repository ${repository.name} not found`);
-  throw new RegistryError("denied", `token may not write to repository ${repository.name}`);
+  return repositoryNotFound(name);
+}
+
+/** Throws unless the principal may read (or write) the repository through a wire protocol. */
+export function authorize(principal: Principal, repository: RepositoryRef, access: Access, options: AuthorizeOptions = {}): void {
+  requireRole(principal, repository, access, options);
+}
+
+/**
+ * Throws unless the principal holds `role` on the repository: unreadable → the missing
+ * repository's answer; readable but short of the role → 401 when anonymous, else 403.
+ */
+export function requireRole(principal: Principal, repository: RepositoryRef, role: Role, options: AuthorizeOptions = {}): void {
+  if (!canRead(principal, repository)) throw repositoryHidden(principal, repository.name, role === "read" ? "read" : "write", options);
+  if (can(principal, role, repository)) return;
+  if (principal.kind === "anonymous") throw new RegistryError("unauthorized", "authentication required");
+  throw new RegistryError("denied", role === "admin" ? `admin role on repository ${repository.name} required` : `may not ${role} to repository ${repository.name}`);
 }
 
 export const basicChallenge = 'Basic realm="Edge Registry", charset="UTF-8"';

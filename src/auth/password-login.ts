@@ -9,7 +9,10 @@ import { findRepository } from "../db/repositories";
 import { insertToken } from "../db/tokens";
 import { findUserByName } from "../db/users";
 import { RegistryError } from "../errors";
-import { generateToken, sha256Hex, verifyPassword } from "./crypto";
+import { userPrincipal } from "./authenticate";
+import { generateToken, sha256Hex } from "./crypto";
+import { checkUserPassword } from "./passwords";
+import { canRead } from "./permissions";
 
 export interface PasswordLogin {
   username: string;
@@ -24,11 +27,14 @@ export interface PasswordLogin {
 /** The new token and the user's name; 401 for a wrong login, 404 for an unknown repository (checked after the password). */
 export async function loginWithPassword(db: Database, login: PasswordLogin): Promise<{ token: string; username: string }> {
   const user = await findUserByName(db, login.username);
-  const valid = user !== null && !user.disabled && user.passwordHash !== null && (await verifyPassword(login.password, user.passwordHash));
+  // Same work whether or not the user exists (./passwords.ts).
+  const valid = await checkUserPassword(user, login.password);
   if (!user || !valid) throw new RegistryError("unauthorized", "incorrect username or password");
-  // Checked after the password, so an anonymous caller cannot probe private repository names.
+  // Checked after the password, so an anonymous caller cannot probe private repository names;
+  // a repository the user may not read is missing to them too.
   const repository = await findRepository(db, login.repositoryName);
-  if (!repository || repository.format !== login.format) throw new RegistryError("not_found", `repository ${login.repositoryName} not found`);
+  const readable = repository !== null && canRead(await userPrincipal(db, user, "password", null), repository);
+  if (!repository || repository.format !== login.format || !readable) throw new RegistryError("not_found", `repository ${login.repositoryName} not found`);
   const token = generateToken();
   const row = await insertToken(db, {
     userId: user.id,

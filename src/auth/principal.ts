@@ -1,47 +1,53 @@
 /**
- * Who is making a request and what they may do. Scopes are cumulative:
- * `admin` implies `write`, `write` implies `read`.
+ * Who is making a request: the user (with their grants, loaded at each request so a
+ * demotion or a disabled account takes effect at once) and, when the credential is a
+ * token, the token's own limits. What they may do is decided in ./permissions.ts.
  */
 
+/** Token scopes and repository roles are the same ordered set: `admin` ⊇ `write` ⊇ `read`. */
 export const scopes = ["read", "write", "admin"] as const;
 export type Scope = (typeof scopes)[number];
+export type Role = Scope;
+
+/** A user's role on every repository whose name matches `pattern` (a name or a `*`/`?` glob). */
+export interface Grant {
+  pattern: string;
+  role: Role;
+}
+
+/** What a token limits its owner to. */
+export interface TokenLimits {
+  id: number;
+  name: string;
+  scopes: ReadonlySet<Scope>;
+  /** Repository names the token is limited to; null means every repository. */
+  repositories: readonly string[] | null;
+  expiresAt: number | null;
+}
 
 export interface Principal {
   kind: "anonymous" | "token" | "password" | "bootstrap";
-  /** User id, or null for anonymous and the bootstrap admin. */
+  /** User id; null for anonymous and for ADMIN_TOKEN itself. */
   userId: number | null;
   name: string;
-  scopes: ReadonlySet<Scope>;
-  /** Repository names this credential is limited to; null means every repository. */
-  repositories: readonly string[] | null;
-  tokenId: number | null;
+  /** The user is an instance admin (always true for ADMIN_TOKEN). */
+  userIsAdmin: boolean;
+  /** The user's grants (irrelevant when `userIsAdmin`). */
+  grants: readonly Grant[];
+  /** Null unless the credential is an API token. */
+  token: TokenLimits | null;
 }
 
-export const anonymous: Principal = {
-  kind: "anonymous",
-  userId: null,
-  name: "anonymous",
-  scopes: new Set(),
-  repositories: null,
-  tokenId: null,
-};
+export const anonymous: Principal = { kind: "anonymous", userId: null, name: "anonymous", userIsAdmin: false, grants: [], token: null };
 
 export function bootstrapAdmin(): Principal {
-  return { kind: "bootstrap", userId: null, name: "admin", scopes: new Set(scopes), repositories: null, tokenId: null };
+  return { kind: "bootstrap", userId: null, name: "admin", userIsAdmin: true, grants: [], token: null };
 }
 
-/** Expands the stored scopes so `admin` ⊇ `write` ⊇ `read`. */
+/** Expands stored scopes so `admin` ⊇ `write` ⊇ `read`. */
 export function expandScopes(stored: readonly Scope[]): Set<Scope> {
   const set = new Set<Scope>(stored);
   if (set.has("admin")) set.add("write");
   if (set.has("write")) set.add("read");
   return set;
 }
-
-export function hasScope(principal: Principal, scope: Scope, repositoryName?: string): boolean {
-  if (!principal.scopes.has(scope)) return false;
-  if (repositoryName === undefined || principal.repositories === null) return true;
-  return principal.repositories.includes(repositoryName);
-}
-
-export const isAdmin = (principal: Principal): boolean => hasScope(principal, "admin");

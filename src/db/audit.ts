@@ -6,7 +6,10 @@ import { auditEvents } from "./schema";
 export type AuditRow = typeof auditEvents.$inferSelect;
 
 export interface AuditInput {
+  /** The user (or job) acting. */
   actor: string;
+  /** The token the actor presented, when it was one. */
+  token?: { id: number; name: string } | null;
   action: string;
   repository?: string | null;
   target?: string | null;
@@ -18,6 +21,8 @@ export async function recordAudit(db: Database, event: AuditInput): Promise<void
   await db.insert(auditEvents).values({
     at: Date.now(),
     actor: event.actor,
+    tokenId: event.token?.id ?? null,
+    tokenName: event.token?.name ?? null,
     action: event.action,
     repository: event.repository ?? null,
     target: event.target ?? null,

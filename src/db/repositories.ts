@@ -98,6 +98,17 @@ export async function updateRepository(
     .where(eq(repositories.id, id));
 }
 
+/** Names of the virtual repositories that list this repository as a member. */
+export async function virtualsContaining(db: Database, memberId: number): Promise<string[]> {
+  const rows = await db
+    .select({ name: repositories.name })
+    .from(virtualMembers)
+    .innerJoin(repositories, eq(repositories.id, virtualMembers.virtualId))
+    .where(eq(virtualMembers.memberId, memberId))
+    .orderBy(asc(repositories.name));
+  return rows.map((r) => r.name);
+}
+
 export async function deleteRepository(db: Database, id: number): Promise<void> {
   await db.delete(repositories).where(eq(repositories.id, id));
 }

@@ -207,8 +207,10 @@ export const tokens = sqliteTable(
   "token",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    /** Null: owned by the bootstrap admin (ADMIN_TOKEN). */
+    /** Owner. Tokens minted with ADMIN_TOKEN belong to the built-in `admin` user (migration 0007). */
     userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    /** The token that created this one: a child never outlives it and is revoked with it. */
+    parentId: integer("parent_id"),
     name: text("name").notNull(),
     /** Hex SHA-256 of the token; the token itself is shown once and never stored. */
     hash: text("hash").notNull().unique(),
@@ -221,7 +223,23 @@ export const tokens = sqliteTable(
     lastUsedAt: integer("last_used_at"),
     createdAt: createdAt(),
   },
-  (t) => [index("token_user").on(t.userId)],
+  (t) => [index("token_user").on(t.userId), index("token_parent").on(t.parentId)],
+);
+
+/**
+ * A user's role on the repositories a pattern names: an exact name or a glob (`team-*`,
+ * `*`). The user's role on a repository is the highest role of the grants matching it.
+ */
+export const grants = sqliteTable(
+  "grant",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    pattern: text("pattern").notNull(),
+    role: text("role", { enum: ["read", "write", "admin"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("grant_user_pattern").on(t.userId, t.pattern)],
 );
 
 export const auditEvents = sqliteTable(
@@ -230,6 +248,9 @@ export const auditEvents = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     at: integer("at").notNull(),
     actor: text("actor").notNull(),
+    /** The token the actor used (id and name at the time), null for passwords and ADMIN_TOKEN itself. */
+    tokenId: integer("token_id"),
+    tokenName: text("token_name"),
     action: text("action").notNull(),
     repository: text("repository"),
     target: text("target"),

@@ -1,5 +1,5 @@
 /** Queries for API tokens (stored as SHA-256 hashes). */
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Scope } from "../auth/principal";
 import type { Database } from "./client";
 import { tokens, users } from "./schema";
@@ -26,12 +26,13 @@ export async function findTokenByHash(db: Database, hash: string): Promise<Token
 
 export async function insertToken(
   db: Database,
-  input: { userId: number | null; name: string; hash: string; scopes: Scope[]; repositories: string[] | null; expiresAt: number | null },
+  input: { userId: number; parentId?: number | null; name: string; hash: string; scopes: Scope[]; repositories: string[] | null; expiresAt: number | null },
 ): Promise<TokenRow> {
   return db
     .insert(tokens)
     .values({
       userId: input.userId,
+      parentId: input.parentId ?? null,
       name: input.name,
       hash: input.hash,
       scopes: JSON.stringify(input.scopes),
@@ -43,19 +44,29 @@ export async function insertToken(
     .get();
 }
 
-/** Tokens of one owner (null: the bootstrap admin's), or every token when `owner` is "all". */
-export async function listTokens(db: Database, owner: number | null | "all"): Promise<TokenRow[]> {
+/** Ids of a token and every token created from it, at any depth. */
+export async function tokenFamily(db: Database, rootId: number): Promise<number[]> {
+  const rows = await db.all<{ id: number }>(sql`
+    WITH RECURSIVE family(id) AS (SELECT ${rootId} UNION SELECT t.id FROM token t JOIN family f ON t.parent_id = f.id)
+    SELECT id FROM family`);
+  return rows.map((r) => r.id);
+}
+
+/** Tokens of one owner, the given ids, or every token; newest first. */
+export async function listTokens(db: Database, filter: { userId: number } | { ids: number[] } | "all"): Promise<TokenRow[]> {
   const query = db.select().from(tokens);
-  const filtered = owner === "all" ? query : query.where(owner === null ? isNull(tokens.userId) : eq(tokens.userId, owner));
-  return filtered.orderBy(desc(tokens.createdAt));
+  const filtered = filter === "all" ? query : query.where("ids" in filter ? inArray(tokens.id, filter.ids) : eq(tokens.userId, filter.userId));
+  return filtered.orderBy(desc(tokens.createdAt), desc(tokens.id));
 }
 
 export async function findToken(db: Database, id: number): Promise<TokenRow | null> {
   return (await db.select().from(tokens).where(eq(tokens.id, id)).get()) ?? null;
 }
 
+/** Revokes a token and every token created from it. */
 export async function revokeToken(db: Database, id: number): Promise<void> {
-  await db.update(tokens).set({ revokedAt: Date.now() }).where(and(eq(tokens.id, id), isNull(tokens.revokedAt)));
+  const family = await tokenFamily(db, id);
+  await db.update(tokens).set({ revokedAt: Date.now() }).where(and(inArray(tokens.id, family), isNull(tokens.revokedAt)));
 }
 
 export async function touchToken(db: Database, id: number): Promise<void> {

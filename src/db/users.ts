@@ -13,6 +13,20 @@ export async function findUserById(db: Database, id: number): Promise<UserRow | 
   return (await db.select().from(users).where(eq(users.id, id)).get()) ?? null;
 }
 
+/** The built-in instance admin that owns tokens minted with ADMIN_TOKEN (migration 0007). */
+export const BUILTIN_ADMIN = "admin";
+
+/** The built-in admin's id, creating the user if a database predates migration 0007's row. */
+export async function builtinAdminId(db: Database): Promise<number> {
+  const find = () => db.select({ id: users.id }).from(users).where(eq(users.name, BUILTIN_ADMIN)).get();
+  const existing = await find();
+  if (existing) return existing.id;
+  await db.insert(users).values({ name: BUILTIN_ADMIN, isAdmin: true, createdAt: Date.now() }).onConflictDoNothing();
+  const created = await find();
+  if (!created) throw new Error("built-in admin user missing");
+  return created.id;
+}
+
 export async function listUsers(db: Database): Promise<UserRow[]> {
   return db.select().from(users).orderBy(asc(users.name));
 }

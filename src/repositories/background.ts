@@ -7,15 +7,8 @@ import { HostedSource, type SourceContext } from "./hosted-source";
 import type { Repository } from "./model";
 import type { WriteOrigin } from "./write-hooks";
 
-/** A system principal named after the job (it appears as the audit actor). */
-export const systemPrincipal = (name: string): Principal => ({
-  kind: "bootstrap",
-  userId: null,
-  name,
-  scopes: new Set(["read", "write"]),
-  repositories: null,
-  tokenId: null,
-});
+/** A system principal named after the job (it appears as the audit actor); it acts on every repository. */
+export const systemPrincipal = (name: string): Principal => ({ kind: "bootstrap", userId: null, name, userIsAdmin: true, grants: [], token: null });
 
 export function backgroundSourceContext(env: Bindings, actor: string, origin: WriteOrigin, db: Database = openDatabase(env.DB)): SourceContext {
   const threshold = Number(env.MULTIPART_THRESHOLD_BYTES ?? "") || undefined;

@@ -6,6 +6,7 @@
  * package's and repository's revisions, then runs the format's hooks (./write-hooks.ts).
  */
 import type { Principal } from "../auth/principal";
+import { auditActor } from "../auth/audit-actor";
 import { recordAudit } from "../db/audit";
 import type { Database } from "../db/client";
 import { findDerivedDocument, findPackageDocument, findRepositoryDocument, saveDerivedDocument } from "../db/derived-documents";
@@ -351,7 +352,7 @@ export class HostedSource implements PackageReader, PackageWriter {
 
   private audit(action: string, target: string, detail: Record<string, unknown>): Promise<void> {
     return recordAudit(this.ctx.db, {
-      actor: this.ctx.principal.name,
+      ...auditActor(this.ctx.principal),
       action,
       repository: this.repository.name,
       target,

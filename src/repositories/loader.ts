@@ -1,9 +1,11 @@
 /**
  * Resolves `/{format}/{repo}/…` to a repository the caller may use: unknown names, a
- * format mismatch and unreadable private repositories are all the same 404.
+ * format mismatch and repositories the caller may not read all get the same answer
+ * (`repositoryHidden`: 404, or a 401 challenge where the client needs one first).
  */
 import type { Context } from "hono";
-import { authorize, type Access } from "../auth/authorize";
+import { authorize, repositoryHidden, type Access } from "../auth/authorize";
+import { can, readableMembers } from "../auth/permissions";
 import { openDatabase } from "../db/client";
 import { findRepository, listMembers } from "../db/repositories";
 import { rememberMembers } from "../db/repository-with-members";
@@ -47,7 +49,7 @@ export async function loadRepository(
   const name = c.req.param("repo") ?? "";
   const context = sourceContext(c);
   const repository = await lookUp(c, context, name);
-  if (!repository || repository.format !== format) throw new RegistryError("not_found", `repository ${name} not found`);
+  if (!repository || repository.format !== format) throw repositoryHidden(c.var.principal, name, access, options);
   c.set("repositoryName", repository.name);
   authorize(c.var.principal, repository, access, options);
   c.set("repository", repository);
@@ -56,14 +58,19 @@ export async function loadRepository(
 
 /**
  * The hosted source a request writes to (or reads hosted-only data from). A virtual
- * repository writes go to its deploy member; a remote repository takes no writes (405).
+ * repository writes go to its deploy member, which needs `write` on the deploy member as
+ * well as on the virtual (refused as 403 naming only the virtual); a remote repository
+ * takes no writes (405).
  */
 export async function loadHostedSource(c: Context<AppEnv>, format: string, access: Access): Promise<HostedSource> {
   const { repository, context } = await loadRepository(c, format, access);
   if (repository.kind === "hosted") return new HostedSource(repository, context);
   if (access === "write" && repository.kind === "virtual" && repository.settings.deployMember) {
     const target = await findRepository(context.db, repository.settings.deployMember);
-    if (target?.kind === "hosted" && target.format === format) return new HostedSource(target, context);
+    if (target?.kind === "hosted" && target.format === format) {
+      if (!can(c.var.principal, "write", target)) throw new RegistryError("denied", `may not write to repository ${repository.name}`);
+      return new HostedSource(target, context);
+    }
   }
   if (access === "write") throw new RegistryError("method_not_allowed", `${repository.kind} repository ${repository.name} does not accept uploads`);
   throw new RegistryError("not_found", `${repository.kind} repository ${repository.name} has no hosted files`);
@@ -78,6 +85,6 @@ export async function loadHostedReaders(c: Context<AppEnv>, format: string): Pro
   const { repository, context } = await loadRepository(c, format, "read");
   if (repository.kind === "hosted") return [new HostedSource(repository, context)];
   if (repository.kind === "remote") return [];
-  const members = await listMembers(context.db, repository.id);
+  const members = readableMembers(c.var.principal, await listMembers(context.db, repository.id));
   return members.filter((m) => m.repository.kind === "hosted").map((m) => new HostedSource(m.repository, context));
 }

@@ -5,6 +5,7 @@
  * and Durable Objects run unchanged. For remote fills that go through our RemoteSource API
  * directly (as a format would), `remoteSourceFor` builds one on the test's real bindings.
  */
+import { bootstrapAdmin } from "../../src/auth/principal";
 import { env } from "cloudflare:test";
 import { http } from "msw";
 import { setupServer } from "msw/node";
@@ -88,7 +89,7 @@ export async function remoteSourceFor(name: string, background: Promise<unknown>
     db,
     blobs: new BlobStore(db, env.BLOBS),
     bucket: env.BLOBS,
-    principal: { kind: "bootstrap", userId: null, name: "admin", scopes: new Set(), repositories: null, tokenId: null },
+    principal: bootstrapAdmin(),
     requestId: "test",
     requestStartedAt: Date.now(),
     waitUntil: (promise: Promise<unknown>) => {

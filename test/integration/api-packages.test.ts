@@ -38,6 +38,8 @@ beforeAll(async () => {
   await createRepository({ name: "pk", format: "generic", kind: "hosted", visibility: "public" });
   await createRepository({ name: "pk-private", format: "generic", kind: "hosted", visibility: "private" });
   expect((await api("/users", "POST", { name: "pk-uploader" })).status).toBe(201);
+  // A user writes where a grant lets them (docs/auth.md): here every repository named pk*.
+  expect((await api("/users/pk-uploader/grants", "PUT", { grants: [{ repository: "pk*", role: "write" }] })).status).toBe(200);
   writer = await createToken({ name: "uploader", scopes: ["write"], user: "pk-uploader" });
   await upload("pk", "alpha-tool", "1.0.0", "alpha.bin", payload, writer);
   await upload("pk", "alpha-tool", "1.0.0", "alpha.txt", "notes", writer);

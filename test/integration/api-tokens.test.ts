@@ -77,7 +77,8 @@ describe("tokens", () => {
     const { tokens } = await listed();
     expect(tokens.find((t) => t.id === token.id)?.revokedAt).toEqual(expect.any(Number));
     expect((await api("/tokens/999999", "DELETE")).status).toBe(404);
-    expect((await api("/tokens/abc", "DELETE")).status).toBe(404);
+    // Ids are decimal integers: anything else is a 400 naming the parameter.
+    expect((await api("/tokens/abc", "DELETE")).status).toBe(400);
   });
 
   it("an expired token gets 401", async () => {
@@ -161,7 +162,9 @@ describe("tokens", () => {
     expect((await api("/users/tok-carol", "PATCH", { admin: false })).status).toBe(200);
     expect(await status("/users", carol.token)).toBe(403);
     expect(await status("/tokens", carol.token, "POST", { name: "escalate", scopes: ["admin"] })).toBe(403);
-    // Writing, which a non-admin user may do, still works.
+    // A non-admin user holds only what grants give: no grant, no write to hand out.
+    expect(await status("/tokens", carol.token, "POST", { name: "w", scopes: ["write"] })).toBe(403);
+    expect((await api("/users/tok-carol/grants", "PUT", { grants: [{ repository: "carol-*", role: "write" }] })).status).toBe(200);
     expect(await status("/tokens", carol.token, "POST", { name: "w", scopes: ["write"] })).toBe(201);
   });
 

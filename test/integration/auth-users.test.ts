@@ -69,9 +69,12 @@ describe("users", () => {
 
   it("Basic auth with username and password works; a wrong password is a 401 challenge", async () => {
     await createUser({ name: "u-frank", password: "frank-password-1" });
+    // A password acts with the user's grants (no longer `write` everywhere): none yet, read only.
+    expect((await whoami(basic("u-frank", "frank-password-1"))).body).toMatchObject({ scopes: ["read"], grants: [] });
+    expect((await api("/users/u-frank/grants", "PUT", { grants: [{ repository: "frank-*", role: "write" }] })).status).toBe(200);
     const ok = await whoami(basic("u-frank", "frank-password-1"));
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ name: "u-frank", kind: "password", repositories: null });
+    expect(ok.body).toMatchObject({ name: "u-frank", kind: "password", repositories: null, grants: [{ repository: "frank-*", role: "write" }] });
     expect(ok.body.scopes).toEqual(expect.arrayContaining(["read", "write"]));
     expect(ok.body.scopes).not.toContain("admin");
 

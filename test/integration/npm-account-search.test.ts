@@ -15,6 +15,8 @@ beforeAll(async () => {
     expect((await api("/users", "POST", body)).status).toBe(201);
   }
   expect((await api("/users/npm-bob", "PATCH", { disabled: true })).status).toBe(200);
+  // Users act within their grants (docs/auth.md).
+  expect((await api("/users/npm-alice/grants", "PUT", { grants: [{ repository: "npm-acct*", role: "write" }] })).status).toBe(200);
 });
 
 describe("whoami and ping", () => {

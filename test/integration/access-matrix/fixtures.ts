@@ -1,0 +1,98 @@
+/** Creates the matrix's repositories (seeded), users and credentials through the API as an admin would. */
+import { expect } from "vitest";
+import { ADMIN, api, call, createRepository, createToken } from "../../helpers/client";
+import type { FakeUpstream } from "../../helpers/upstream";
+import { UPSTREAM } from "../../helpers/upstream";
+import { npmPublish, repoName, users, type CredentialSpec, type RepoFixture } from "./table";
+
+/** Secrets the suite creates; no API response may contain any of them. */
+export const secrets = new Set<string>([ADMIN]);
+export const UPSTREAM_PASSWORD = "mx-upstream-password-never-shown";
+secrets.add(UPSTREAM_PASSWORD);
+
+async function must(res: Response | Promise<Response>, status: number, what: string): Promise<void> {
+  const r = await res;
+  if (r.status !== status) expect(r.status, `${what}: ${await r.text()}`).toBe(status);
+}
+
+function seedUpstream(upstream: FakeUpstream, repo: RepoFixture): void {
+  const base = `/${repo.name}`;
+  if (repo.format === "generic") upstream.files.set(`${base}/seed/1.0/seed.txt`, { body: "seed from upstream" });
+  if (repo.format === "maven") upstream.files.set(`${base}/org/mx/seed/1.0/seed-1.0.pom`, { body: "<project/>" });
+  if (repo.format === "npm") {
+    const tarball = `${UPSTREAM}${base}/mx-seed/-/mx-seed-0.9.0.tgz`;
+    upstream.files.set(`${base}/mx-seed`, {
+      contentType: "application/json",
+      body: JSON.stringify({ name: "mx-seed", "dist-tags": { latest: "0.9.0" }, versions: { "0.9.0": { name: "mx-seed", version: "0.9.0", dist: { tarball, shasum: "0".repeat(40) } } }, time: { "0.9.0": "2020-01-01T00:00:00.000Z" } }),
+    });
+  }
+}
+
+async function seedHosted(repo: RepoFixture): Promise<void> {
+  if (repo.format === "generic") await must(call(`/generic/${repo.name}/seed/1.0/seed.txt`, { method: "PUT", body: "seed" }), 201, "seed generic");
+  if (repo.format === "maven") await must(call(`/maven/${repo.name}/org/mx/seed/1.0/seed-1.0.pom`, { method: "PUT", body: "<project/>" }), 201, "seed maven");
+  if (repo.format === "npm") {
+    const publish = await npmPublish(repo.name, "mx-seed");
+    await must(call(publish.path, { method: "PUT", body: publish.body ?? "", headers: publish.headers ?? {} }), 201, "seed npm");
+  }
+}
+
+/** Creates (or re-creates, for a deleted virtual) one fixture repository. */
+export async function createFixture(repo: RepoFixture): Promise<void> {
+  const base = { name: repo.name, format: repo.format, kind: repo.kind, visibility: repo.visibility };
+  if (repo.kind === "hosted") await createRepository(base);
+  if (repo.kind === "remote") await createRepository({ ...base, remote: { url: `${UPSTREAM}/${repo.name}/`, username: "mx-upstream-user", password: UPSTREAM_PASSWORD } });
+  if (repo.kind === "virtual") {
+    const members = [repoName(repo.format, repo.visibility, "hosted"), repoName(repo.format, repo.visibility, "remote")];
+    await createRepository({ ...base, members: members.map((repository) => ({ repository })), settings: { deployMember: repo.deployMember } });
+  }
+}
+
+export async function createFixtures(all: readonly RepoFixture[], upstream: FakeUpstream): Promise<void> {
+  for (const kind of ["hosted", "remote", "virtual"] as const) {
+    for (const repo of all.filter((r) => r.exists && r.kind === kind)) {
+      await createFixture(repo);
+      if (kind === "hosted") await seedHosted(repo);
+      if (kind === "remote") seedUpstream(upstream, repo);
+    }
+  }
+}
+
+export async function createUsers(): Promise<void> {
+  for (const user of users) {
+    await must(api("/users", "POST", { name: user.name, admin: user.admin ?? false, ...(user.password ? { password: user.password } : {}) }), 201, `user ${user.name}`);
+    if (user.password) secrets.add(user.password);
+    if (user.grants) await must(api(`/users/${user.name}/grants`, "PUT", { grants: user.grants }), 200, `grants of ${user.name}`);
+  }
+}
+
+/** Users marked disabled are disabled after their tokens exist. */
+export async function disableUsers(): Promise<void> {
+  for (const user of users.filter((u) => u.disabled)) await must(api(`/users/${user.name}`, "PATCH", { disabled: true }), 200, `disable ${user.name}`);
+}
+
+export async function credentialHeaders(spec: CredentialSpec, index: number): Promise<Record<string, string>> {
+  switch (spec.kind) {
+    case "anonymous":
+      return {};
+    case "admin-token":
+      return { Authorization: `Bearer ${ADMIN}` };
+    case "password": {
+      const user = users.find((u) => u.name === spec.user);
+      return { Authorization: `Basic ${btoa(`${spec.user}:${user?.password ?? ""}`)}` };
+    }
+    case "token": {
+      const token = await createToken({ name: `mx-principal-${index}`, scopes: spec.scopes, ...(spec.repositories ? { repositories: spec.repositories } : {}), ...(spec.user ? { user: spec.user } : {}) });
+      secrets.add(token);
+      return { Authorization: `Bearer ${token}` };
+    }
+  }
+}
+
+/** A fresh ADMIN_TOKEN-minted token to be revoked by a cell. */
+export async function throwawayToken(): Promise<number> {
+  const res = await api("/tokens", "POST", { name: "mx-throwaway", scopes: ["read"] });
+  const body = (await res.json()) as { id: number; token: string };
+  secrets.add(body.token);
+  return body.id;
+}

@@ -1,0 +1,267 @@
+/**
+ * THE access matrix (docs/auth.md), one table like Gitea's: who (principal rows) may do
+ * what (route rows) to which repository (fixtures: every format × visibility × kind, plus a
+ * missing one). expected.ts turns a row pair into the status; matrix.test.ts runs every cell
+ * and fails for any API route in the OpenAPI document or any format in src/formats without
+ * rows here. A new format adds its read/write/delete rows (and fixtures.ts seeds) here.
+ */
+import type { Role } from "../../../src/auth/principal";
+
+export const FORMATS = ["generic", "maven", "npm"] as const;
+export type Format = (typeof FORMATS)[number];
+export type Kind = "hosted" | "remote" | "virtual";
+export type Visibility = "public" | "private";
+
+export interface RepoFixture {
+  name: string;
+  format: Format;
+  visibility: Visibility;
+  kind: Kind;
+  /** False for the never-created repository every hidden answer is compared with. */
+  exists: boolean;
+  /** Virtual repositories: the hosted member that takes writes. */
+  deployMember?: string;
+}
+
+const short = { public: "pub", private: "priv" } as const;
+export const repoName = (format: Format, visibility: Visibility, kind: Kind): string => `mx-${format}-${short[visibility]}-${kind}`;
+
+export const fixtures: RepoFixture[] = FORMATS.flatMap((format) => [
+  { name: `mx-${format}-missing`, format, visibility: "private" as const, kind: "hosted" as const, exists: false },
+  ...(["public", "private"] as const).flatMap((visibility) =>
+    (["hosted", "remote", "virtual"] as const).map((kind) => ({
+      name: repoName(format, visibility, kind),
+      format,
+      visibility,
+      kind,
+      exists: true,
+      ...(kind === "virtual" ? { deployMember: repoName(format, visibility, "hosted") } : {}),
+    })),
+  ),
+]);
+
+// ---------------------------------------------------------------------------------------
+// Principals: how each is made (fixtures.ts) and the role it holds on a repository name.
+
+export type CredentialSpec =
+  | { kind: "anonymous" }
+  | { kind: "admin-token" }
+  | { kind: "token"; scopes: Role[]; repositories?: string[]; user?: string }
+  | { kind: "password"; user: string };
+
+export interface UserSpec {
+  name: string;
+  admin?: boolean;
+  password?: string;
+  grants?: { repository: string; role: Role }[];
+  disabled?: boolean;
+}
+
+export interface PrincipalRow {
+  id: string;
+  credential: CredentialSpec;
+  /** Role held on a repository by name, visibility aside (public repositories are readable by all). */
+  role: (repo: string) => Role | null;
+  instanceAdmin?: boolean;
+  /** Its credentials are refused (401) on every route. */
+  rejected?: boolean;
+}
+
+const privateHosted = FORMATS.map((f) => repoName(f, "private", "hosted"));
+
+export const users: UserSpec[] = [
+  { name: "mx-root", admin: true, password: "mx-root-password-1" },
+  { name: "mx-repoadmin", grants: [{ repository: "mx-*-hosted", role: "admin" }] },
+  { name: "mx-team", grants: [{ repository: "mx-*-priv-*", role: "write" }] },
+  { name: "mx-pass", password: "mx-pass-password-1", grants: [{ repository: "mx-generic-*", role: "read" }, { repository: "mx-npm-pub-hosted", role: "write" }] },
+  { name: "mx-gone", grants: [{ repository: "*", role: "admin" }], disabled: true },
+];
+
+export const principals: PrincipalRow[] = [
+  { id: "anonymous", credential: { kind: "anonymous" }, role: () => null },
+  { id: "ADMIN_TOKEN", credential: { kind: "admin-token" }, role: () => "admin", instanceAdmin: true },
+  { id: "admin-user password", credential: { kind: "password", user: "mx-root" }, role: () => "admin", instanceAdmin: true },
+  { id: "read token", credential: { kind: "token", scopes: ["read"] }, role: () => "read" },
+  { id: "write token", credential: { kind: "token", scopes: ["write"] }, role: () => "write" },
+  {
+    id: "repo-limited admin token",
+    credential: { kind: "token", scopes: ["read", "write", "admin"], repositories: privateHosted },
+    role: (repo) => (privateHosted.includes(repo) ? "admin" : null),
+  },
+  { id: "repo-admin user token", credential: { kind: "token", scopes: ["admin"], user: "mx-repoadmin" }, role: (repo) => (repo.endsWith("-hosted") ? "admin" : null) },
+  { id: "pattern-grant user token", credential: { kind: "token", scopes: ["write"], user: "mx-team" }, role: (repo) => (repo.includes("-priv-") ? "write" : null) },
+  { id: "read token of a writer", credential: { kind: "token", scopes: ["read"], user: "mx-team" }, role: (repo) => (repo.includes("-priv-") ? "read" : null) },
+  {
+    id: "password user",
+    credential: { kind: "password", user: "mx-pass" },
+    role: (repo) => (repo === "mx-npm-pub-hosted" ? "write" : repo.startsWith("mx-generic-") ? "read" : null),
+  },
+  { id: "disabled user token", credential: { kind: "token", scopes: ["admin"], user: "mx-gone" }, role: () => null, rejected: true },
+];
+
+// ---------------------------------------------------------------------------------------
+// Routes: every API operation and each format's read/write/delete.
+
+export interface CellRequest {
+  method: string;
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+export interface CellContext {
+  repo: RepoFixture;
+  /** Index of the principal, to keep what each cell creates apart. */
+  p: number;
+  /** Prepares something the cell acts on (e.g. a token to revoke); returns its id. */
+  throwawayToken: () => Promise<number>;
+}
+
+/** What an allowed caller gets: a status, and optionally text the body must contain. */
+export interface Outcome {
+  status: number;
+  includes?: string;
+}
+
+export type Need = Role | "instance admin" | "authenticated" | "nobody";
+
+export interface RouteRow {
+  id: string;
+  /** API rows: the OpenAPI operation, e.g. `GET /repositories/{name}`; format rows: `format:op`. */
+  covers: string;
+  /** Repository routes run against every fixture of this format (all formats when unset). */
+  perRepository: boolean;
+  format?: Format;
+  need: Need;
+  /** Format writes: anonymous gets the 401 challenge even for hidden/missing repositories. */
+  anonymousChallenge?: "writes" | "always";
+  /** Virtual repositories: also needs `write` on the deploy member. */
+  viaDeployMember?: boolean;
+  /** A caller that is not allowed gets this instead of 403 (e.g. someone else's token: 404). */
+  deniedStatus?: number;
+  request: (ctx: CellContext) => Promise<CellRequest> | CellRequest;
+  allowed: (repo: RepoFixture) => Outcome;
+}
+
+const json = (method: string, path: string, body?: unknown): CellRequest => ({
+  method,
+  path,
+  ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "Content-Type": "application/json" } }),
+});
+const api = (path: string) => `/api/v1${path}`;
+const byKind = (hosted: Outcome, remote: Outcome, virtual: Outcome = hosted) => (repo: RepoFixture): Outcome =>
+  repo.kind === "hosted" ? hosted : repo.kind === "remote" ? remote : virtual;
+const ok = (status: number): Outcome => ({ status });
+const remoteOnly = (status: number) => byKind({ status: 400, includes: "not a remote repository" }, ok(status));
+const packageMissing: Outcome = { status: 404, includes: "package" };
+/** The API treats every format alike: its repository rows run on the generic fixtures (7, not 21). */
+const onGeneric = { format: "generic" as const };
+/** The package fixtures.ts seeds in every hosted repository (and serves from every upstream). */
+export const seedPackage: Record<Format, { api: string; version: string }> = {
+  generic: { api: "seed", version: "1.0" },
+  maven: { api: "org.mx:seed", version: "1.0" },
+  npm: { api: "mx-seed", version: "1.0.0" },
+};
+
+export const routes: RouteRow[] = [
+  // --- management API, per repository -------------------------------------------------
+  { id: "read repository", covers: "GET /repositories/{name}", perRepository: true, ...onGeneric, need: "read", request: ({ repo }) => json("GET", api(`/repositories/${repo.name}`)), allowed: () => ok(200) },
+  { id: "change repository", covers: "PATCH /repositories/{name}", perRepository: true, ...onGeneric, need: "admin", request: ({ repo }) => json("PATCH", api(`/repositories/${repo.name}`), {}), allowed: () => ok(200) },
+  {
+    id: "delete repository", covers: "DELETE /repositories/{name}", perRepository: true, ...onGeneric, need: "instance admin",
+    request: ({ repo }) => json("DELETE", api(`/repositories/${repo.name}`)),
+    // Hosted and remote fixtures are members of a virtual (409); virtuals are deleted and re-created.
+    allowed: byKind({ status: 409, includes: "member of virtual" }, { status: 409, includes: "member of virtual" }, ok(204)),
+  },
+  { id: "list packages", covers: "GET /repositories/{name}/packages", perRepository: true, ...onGeneric, need: "read", request: ({ repo }) => json("GET", api(`/repositories/${repo.name}/packages`)), allowed: () => ok(200) },
+  {
+    id: "list versions", covers: "GET /repositories/{name}/packages/{package}/versions", perRepository: true, ...onGeneric, need: "read",
+    request: ({ repo }) => json("GET", api(`/repositories/${repo.name}/packages/${encodeURIComponent(seedPackage[repo.format].api)}/versions`)),
+    allowed: byKind(ok(200), packageMissing, packageMissing),
+  },
+  {
+    id: "list files", covers: "GET /repositories/{name}/packages/{package}/versions/{version}/files", perRepository: true, ...onGeneric, need: "read",
+    request: ({ repo }) => json("GET", api(`/repositories/${repo.name}/packages/${encodeURIComponent(seedPackage[repo.format].api)}/versions/${seedPackage[repo.format].version}/files`)),
+    allowed: byKind(ok(200), packageMissing, packageMissing),
+  },
+  { id: "delete package", covers: "DELETE /repositories/{name}/packages/{package}", perRepository: true, ...onGeneric, need: "write", request: ({ repo }) => json("DELETE", api(`/repositories/${repo.name}/packages/no-such-package`)), allowed: () => packageMissing },
+  { id: "delete version", covers: "DELETE /repositories/{name}/packages/{package}/versions/{version}", perRepository: true, ...onGeneric, need: "write", request: ({ repo }) => json("DELETE", api(`/repositories/${repo.name}/packages/no-such-package/versions/1`)), allowed: () => packageMissing },
+  { id: "delete file", covers: "DELETE /repositories/{name}/packages/{package}/versions/{version}/files/{fileId}", perRepository: true, ...onGeneric, need: "write", request: ({ repo }) => json("DELETE", api(`/repositories/${repo.name}/packages/no-such-package/versions/1/files/1`)), allowed: () => packageMissing },
+  { id: "list cache", covers: "GET /repositories/{name}/cache", perRepository: true, ...onGeneric, need: "admin", request: ({ repo }) => json("GET", api(`/repositories/${repo.name}/cache`)), allowed: remoteOnly(200) },
+  { id: "purge cache", covers: "DELETE /repositories/{name}/cache", perRepository: true, ...onGeneric, need: "admin", request: ({ repo }) => json("DELETE", api(`/repositories/${repo.name}/cache?path=nothing-cached-here`)), allowed: remoteOnly(200) },
+  { id: "test upstream", covers: "POST /repositories/{name}/test-upstream", perRepository: true, ...onGeneric, need: "admin", request: ({ repo }) => json("POST", api(`/repositories/${repo.name}/test-upstream`)), allowed: remoteOnly(200) },
+  { id: "run cleanup", covers: "POST /repositories/{name}/cleanup", perRepository: true, ...onGeneric, need: "admin", request: ({ repo }) => json("POST", api(`/repositories/${repo.name}/cleanup`)), allowed: () => ok(200) },
+
+  // --- management API, instance-wide ---------------------------------------------------
+  { id: "list repositories", covers: "GET /repositories", perRepository: false, need: "nobody", request: () => json("GET", api("/repositories")), allowed: () => ok(200) },
+  { id: "create repository", covers: "POST /repositories", perRepository: false, need: "instance admin", request: ({ p }) => json("POST", api("/repositories"), { name: `mx-created-${p}`, format: "generic", kind: "hosted" }), allowed: () => ok(201) },
+  { id: "list tokens", covers: "GET /tokens", perRepository: false, need: "authenticated", request: () => json("GET", api("/tokens")), allowed: () => ok(200) },
+  { id: "create token", covers: "POST /tokens", perRepository: false, need: "authenticated", request: () => json("POST", api("/tokens"), { name: "mx-child", scopes: ["read"] }), allowed: () => ok(201) },
+  {
+    id: "revoke another's token", covers: "DELETE /tokens/{id}", perRepository: false, need: "instance admin", deniedStatus: 404,
+    request: async ({ throwawayToken }) => json("DELETE", api(`/tokens/${await throwawayToken()}`)),
+    allowed: () => ok(204),
+  },
+  { id: "list users", covers: "GET /users", perRepository: false, need: "instance admin", request: () => json("GET", api("/users")), allowed: () => ok(200) },
+  { id: "create user", covers: "POST /users", perRepository: false, need: "instance admin", request: ({ p }) => json("POST", api("/users"), { name: `mx-new-${p}`, password: "mx-new-user-password" }), allowed: () => ok(201) },
+  { id: "change user", covers: "PATCH /users/{name}", perRepository: false, need: "instance admin", request: () => json("PATCH", api("/users/mx-team"), {}), allowed: () => ok(200) },
+  { id: "set password", covers: "PUT /users/{name}/password", perRepository: false, need: "instance admin", request: () => json("PUT", api("/users/mx-repoadmin/password"), { password: "mx-reset-password-1" }), allowed: () => ok(204) },
+  { id: "list grants", covers: "GET /users/{name}/grants", perRepository: false, need: "instance admin", request: () => json("GET", api("/users/mx-team/grants")), allowed: () => ok(200) },
+  {
+    id: "replace grants", covers: "PUT /users/{name}/grants", perRepository: false, need: "instance admin",
+    request: () => json("PUT", api("/users/mx-team/grants"), { grants: [{ repository: "mx-*-priv-*", role: "write" }] }),
+    allowed: () => ok(200),
+  },
+  { id: "audit log", covers: "GET /audit", perRepository: false, need: "instance admin", request: () => json("GET", api("/audit?limit=5")), allowed: () => ok(200) },
+  { id: "whoami", covers: "GET /whoami", perRepository: false, need: "nobody", request: () => json("GET", api("/whoami")), allowed: () => ok(200) },
+  { id: "OpenAPI document", covers: "GET /openapi.json", perRepository: false, need: "nobody", request: () => json("GET", api("/openapi.json")), allowed: () => ok(200) },
+
+  // --- generic -------------------------------------------------------------------------
+  { id: "generic download", covers: "generic:read", format: "generic", perRepository: true, need: "read", request: ({ repo }) => ({ method: "GET", path: `/generic/${repo.name}/seed/1.0/seed.txt` }), allowed: () => ok(200) },
+  {
+    id: "generic upload", covers: "generic:write", format: "generic", perRepository: true, need: "write", anonymousChallenge: "writes", viaDeployMember: true,
+    request: ({ repo, p }) => ({ method: "PUT", path: `/generic/${repo.name}/cell/1.0/${repo.name}-p${p}.txt`, body: "cell" }),
+    allowed: byKind(ok(201), ok(405)),
+  },
+  {
+    id: "generic delete", covers: "generic:delete", format: "generic", perRepository: true, need: "write", anonymousChallenge: "writes", viaDeployMember: true,
+    request: ({ repo, p }) => ({ method: "DELETE", path: `/generic/${repo.name}/cell/1.0/${repo.name}-p${p}.txt` }),
+    allowed: byKind(ok(204), ok(405)),
+  },
+
+  // --- maven (clients send credentials only after a challenge: anonymous always gets one) --
+  { id: "maven download", covers: "maven:read", format: "maven", perRepository: true, need: "read", anonymousChallenge: "always", request: ({ repo }) => ({ method: "GET", path: `/maven/${repo.name}/org/mx/seed/1.0/seed-1.0.pom` }), allowed: () => ok(200) },
+  {
+    id: "maven deploy", covers: "maven:write", format: "maven", perRepository: true, need: "write", anonymousChallenge: "always", viaDeployMember: true,
+    request: ({ repo, p }) => ({ method: "PUT", path: `/maven/${repo.name}/org/mx/${repo.name}-p${p}/1.0/${repo.name}-p${p}-1.0.pom`, body: "<project/>" }),
+    allowed: byKind(ok(201), ok(405)),
+  },
+  // Maven has no delete on the wire: the same 405 for everyone, existing repository or not.
+  { id: "maven delete", covers: "maven:delete", format: "maven", perRepository: true, need: "nobody", request: ({ repo }) => ({ method: "DELETE", path: `/maven/${repo.name}/org/mx/seed/1.0/seed-1.0.pom` }), allowed: () => ok(405) },
+
+  // --- npm ----------------------------------------------------------------------------
+  { id: "npm packument", covers: "npm:read", format: "npm", perRepository: true, need: "read", request: ({ repo }) => ({ method: "GET", path: `/npm/${repo.name}/mx-seed` }), allowed: () => ok(200) },
+  { id: "npm ping", covers: "npm:ping", format: "npm", perRepository: true, need: "read", request: ({ repo }) => ({ method: "GET", path: `/npm/${repo.name}/-/ping` }), allowed: () => ok(200) },
+  { id: "npm search", covers: "npm:search", format: "npm", perRepository: true, need: "read", request: ({ repo }) => ({ method: "GET", path: `/npm/${repo.name}/-/v1/search?text=mx` }), allowed: () => ok(200) },
+  {
+    id: "npm publish", covers: "npm:write", format: "npm", perRepository: true, need: "write", anonymousChallenge: "writes", viaDeployMember: true,
+    request: ({ repo, p }) => npmPublish(repo.name, `${repo.name}-p${p}`),
+    allowed: byKind(ok(201), ok(405)),
+  },
+  {
+    id: "npm dist-tag rm", covers: "npm:delete", format: "npm", perRepository: true, need: "write", anonymousChallenge: "writes", viaDeployMember: true,
+    request: ({ repo, p }) => ({ method: "DELETE", path: `/npm/${repo.name}/-/package/${repo.name}-p${p}/dist-tags/beta` }),
+    allowed: byKind(ok(200), ok(405)),
+  },
+];
+
+/** A minimal `npm publish` body: version 1.0.0 tagged `beta` (and so `latest`). */
+export async function npmPublish(repo: string, name: string): Promise<CellRequest> {
+  const tarball = new TextEncoder().encode(`tarball of ${name}`);
+  const sha512 = new Uint8Array(await crypto.subtle.digest("SHA-512", tarball));
+  const sha1 = [...new Uint8Array(await crypto.subtle.digest("SHA-1", tarball))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const file = `${name}-1.0.0.tgz`;
+  const manifest = { name, version: "1.0.0", _id: `${name}@1.0.0`, dist: { integrity: `sha512-${btoa(String.fromCharCode(...sha512))}`, shasum: sha1, tarball: `http://registry.test/npm/${repo}/${name}/-/${file}` } };
+  const body = { _id: name, name, "dist-tags": { beta: "1.0.0" }, versions: { "1.0.0": manifest }, _attachments: { [file]: { content_type: "application/octet-stream", data: btoa(String.fromCharCode(...tarball)), length: tarball.length } } };
+  return { method: "PUT", path: `/npm/${repo}/${name}`, body: JSON.stringify(body), headers: { "Content-Type": "application/json" } };
+}
