@@ -70,6 +70,8 @@ pypiRoutes.get("/*", async (c) => {
 async function yankRoute(c: Context<AppEnv>, yanked: boolean): Promise<Response> {
   const match = /^-\/yank\/([^/]+)\/([^/]+)$/.exec(restOf(c) ?? "");
   if (!match) throw new RegistryError("not_found", "expected /pypi/{repo}/-/yank/{project}/{version}");
+  // Permission first: a caller who may not write learns nothing from how its body is judged.
+  const source = await loadHostedSource(c, "pypi", "write");
   let reason = "";
   if (yanked && c.req.header("Content-Type")?.includes("json")) {
     const body = (await c.req.json().catch(() => {
@@ -78,7 +80,6 @@ async function yankRoute(c: Context<AppEnv>, yanked: boolean): Promise<Response>
     if (body.reason !== undefined && typeof body.reason !== "string") throw new RegistryError("bad_request", "reason must be a string", { field: "reason" });
     reason = (body.reason ?? "").slice(0, 1000);
   }
-  const source = await loadHostedSource(c, "pypi", "write");
   const result = await setYank(source, decodeURIComponent(match[1] ?? ""), decodeURIComponent(match[2] ?? ""), yanked ? { reason } : null);
   return c.json(result, 200);
 }

@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import { ADMIN, api, call, createRepository, createToken } from "../../helpers/client";
 import type { FakeUpstream } from "../../helpers/upstream";
 import { UPSTREAM } from "../../helpers/upstream";
-import { npmPublish, repoName, users, type CredentialSpec, type RepoFixture } from "./table";
+import { npmPublish, pypiUpload, repoName, users, type CredentialSpec, type RepoFixture } from "./table";
 
 /** Secrets the suite creates; no API response may contain any of them. */
 export const secrets = new Set<string>([ADMIN]);
@@ -26,6 +26,12 @@ function seedUpstream(upstream: FakeUpstream, repo: RepoFixture): void {
       body: JSON.stringify({ name: "mx-seed", "dist-tags": { latest: "0.9.0" }, versions: { "0.9.0": { name: "mx-seed", version: "0.9.0", dist: { tarball, shasum: "0".repeat(40) } } }, time: { "0.9.0": "2020-01-01T00:00:00.000Z" } }),
     });
   }
+  if (repo.format === "pypi") {
+    const file = { filename: "mx_seed-0.9-py3-none-any.whl", url: `${UPSTREAM}${base}/files/mx_seed-0.9-py3-none-any.whl`, hashes: { sha256: "0".repeat(64) } };
+    const page = { meta: { "api-version": "1.1" }, name: "mx-seed", versions: ["0.9"], files: [file] };
+    upstream.files.set(`${base}/simple/mx-seed/`, { contentType: "application/vnd.pypi.simple.v1+json", body: JSON.stringify(page) });
+    upstream.files.set(`${base}/simple/`, { contentType: "application/vnd.pypi.simple.v1+json", body: JSON.stringify({ meta: { "api-version": "1.1" }, projects: [{ name: "mx-seed" }] }) });
+  }
 }
 
 async function seedHosted(repo: RepoFixture): Promise<void> {
@@ -34,6 +40,10 @@ async function seedHosted(repo: RepoFixture): Promise<void> {
   if (repo.format === "npm") {
     const publish = await npmPublish(repo.name, "mx-seed");
     await must(call(publish.path, { method: "PUT", body: publish.body ?? "", headers: publish.headers ?? {} }), 201, "seed npm");
+  }
+  if (repo.format === "pypi") {
+    const upload = await pypiUpload(repo.name, "mx-seed");
+    await must(call(upload.path, { method: "POST", body: upload.body ?? "", headers: upload.headers ?? {} }), 200, "seed pypi");
   }
 }
 

@@ -6,8 +6,9 @@
  * rows here. A new format adds its read/write/delete rows (and fixtures.ts seeds) here.
  */
 import type { Role } from "../../../src/auth/principal";
+import { twineFields, uploadBody, wheel } from "../pypi-fixtures";
 
-export const FORMATS = ["generic", "maven", "npm"] as const;
+export const FORMATS = ["generic", "maven", "npm", "pypi"] as const;
 export type Format = (typeof FORMATS)[number];
 export type Kind = "hosted" | "remote" | "virtual";
 export type Visibility = "public" | "private";
@@ -105,7 +106,7 @@ export const principals: PrincipalRow[] = [
 export interface CellRequest {
   method: string;
   path: string;
-  body?: string;
+  body?: string | Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -161,6 +162,7 @@ export const seedPackage: Record<Format, { api: string; version: string }> = {
   generic: { api: "seed", version: "1.0" },
   maven: { api: "org.mx:seed", version: "1.0" },
   npm: { api: "mx-seed", version: "1.0.0" },
+  pypi: { api: "mx-seed", version: "1.0" },
 };
 
 export const routes: RouteRow[] = [
@@ -229,6 +231,9 @@ export const routes: RouteRow[] = [
     allowed: byKind(ok(204), ok(405)),
   },
 
+  // The repository listing is built from hosted content only: remote and virtual repositories have none.
+  { id: "generic index", covers: "generic:index", format: "generic", perRepository: true, need: "read", request: ({ repo }) => ({ method: "GET", path: `/generic/${repo.name}/-/index.json` }), allowed: byKind(ok(200), ok(404), ok(404)) },
+
   // --- maven (clients send credentials only after a challenge: anonymous always gets one) --
   { id: "maven download", covers: "maven:read", format: "maven", perRepository: true, need: "read", anonymousChallenge: "always", request: ({ repo }) => ({ method: "GET", path: `/maven/${repo.name}/org/mx/seed/1.0/seed-1.0.pom` }), allowed: () => ok(200) },
   {
@@ -253,7 +258,28 @@ export const routes: RouteRow[] = [
     request: ({ repo, p }) => ({ method: "DELETE", path: `/npm/${repo.name}/-/package/${repo.name}-p${p}/dist-tags/beta` }),
     allowed: byKind(ok(200), ok(405)),
   },
+  // --- pypi (pip and twine send credentials up front; no delete on the wire: yank is the removal) --
+  { id: "pypi project page", covers: "pypi:read", format: "pypi", perRepository: true, need: "read", request: ({ repo }) => ({ method: "GET", path: `/pypi/${repo.name}/simple/mx-seed/` }), allowed: () => ok(200) },
+  { id: "pypi project list", covers: "pypi:list", format: "pypi", perRepository: true, need: "read", request: ({ repo }) => ({ method: "GET", path: `/pypi/${repo.name}/simple/` }), allowed: () => ok(200) },
+  {
+    id: "pypi upload", covers: "pypi:write", format: "pypi", perRepository: true, need: "write", anonymousChallenge: "writes", viaDeployMember: true,
+    request: ({ repo, p }) => pypiUpload(repo.name, `${repo.name}-p${p}`),
+    allowed: byKind(ok(200), ok(405)),
+  },
+  {
+    id: "pypi yank", covers: "pypi:delete", format: "pypi", perRepository: true, need: "write", anonymousChallenge: "writes", viaDeployMember: true,
+    request: ({ repo }) => ({ method: "PUT", path: `/pypi/${repo.name}/-/yank/mx-seed/1.0` }),
+    allowed: byKind(ok(200), ok(405)),
+  },
 ];
+
+/** The multipart body twine sends for a one-file wheel of `name` 1.0. */
+export async function pypiUpload(repo: string, name: string): Promise<CellRequest> {
+  const filename = `${name.replaceAll("-", "_")}-1.0-py3-none-any.whl`;
+  const content = wheel(name, "1.0");
+  const { body, contentType } = uploadBody(await twineFields(name, "1.0", filename, content), { filename, content });
+  return { method: "POST", path: `/pypi/${repo}/`, body, headers: { "Content-Type": contentType } };
+}
 
 /** A minimal `npm publish` body: version 1.0.0 tagged `beta` (and so `latest`). */
 export async function npmPublish(repo: string, name: string): Promise<CellRequest> {
