@@ -61,11 +61,13 @@ userRoutes.patch("/:name", async (c) => {
   const db = openDatabase(c.env.DB);
   const user = await loadUser(db, c.req.param("name"));
   const input = await parseJsonBody(c, updateUserSchema);
-  await updateUser(db, user.id, {
+  const changes = {
     ...(input.disabled === undefined ? {} : { disabled: input.disabled }),
     ...(input.admin === undefined ? {} : { isAdmin: input.admin }),
     ...(input.email === undefined ? {} : { email: input.email }),
-  });
+  };
+  // An empty patch changes nothing (an UPDATE without columns is an SQL error, i.e. a 500).
+  if (Object.keys(changes).length > 0) await updateUser(db, user.id, changes);
   await recordAudit(db, { actor: principal.name, action: "user.update", target: `user:${user.name}`, detail: input, requestId: c.var.requestId });
   return c.json(describeUser(await loadUser(db, user.name)));
 });
