@@ -1,19 +1,25 @@
 /**
  * e2e client: schemathesis (the management API fuzzer of test/e2e/api-fuzz.test.ts), pinned
  * with its whole dependency tree (schemathesis.constraints.txt, a `pip freeze` of a fresh
- * install), in a venv under the git-ignored .e2e/tools/schemathesis. pip runs with the
- * machine's environment, which is how PyPI is reached here.
+ * install), in a venv in the user's cache home, named by version and constraints digest
+ * (`~/.cache/edge-registry-e2e/schemathesis-4.32.5-<digest>`; E2E_SCHEMATHESIS_VENV
+ * overrides), so a clean clone on a kept machine reuses it. pip runs with the machine's
+ * environment, which is how PyPI is reached here.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../harness.ts";
 
 export const SCHEMATHESIS_VERSION = "4.32.5";
-export const schemathesisVenv = process.env["E2E_SCHEMATHESIS_VENV"] ?? join(repoRoot, ".e2e", "tools", "schemathesis");
+const constraints = join(repoRoot, "test", "e2e", "clients", "schemathesis.constraints.txt");
+const digest = createHash("sha256").update(readFileSync(constraints)).digest("hex").slice(0, 12);
+const cacheHome = process.env["XDG_CACHE_HOME"] || join(homedir(), ".cache");
+export const schemathesisVenv = process.env["E2E_SCHEMATHESIS_VENV"] ?? join(cacheHome, "edge-registry-e2e", `schemathesis-${SCHEMATHESIS_VERSION}-${digest}`);
 /** The `st` entry point inside the venv. */
 export const schemathesisBin = join(schemathesisVenv, "bin", "st");
-const constraints = join(repoRoot, "test", "e2e", "clients", "schemathesis.constraints.txt");
 
 function installedVersion(): string | null {
   if (!existsSync(schemathesisBin)) return null;
