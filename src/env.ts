@@ -3,6 +3,7 @@
  * `c.env` and `c.var` are typed the same everywhere.
  */
 import type { Principal } from "./auth/principal";
+import type { Repository } from "./repositories/model";
 import type { KeyedLock } from "./locks/keyed-lock";
 import type { CacheFill } from "./virtual/cache-fill";
 import type { DocumentBuilder } from "./virtual/derived-document";
@@ -27,6 +28,8 @@ export interface Variables {
   principal: Principal;
   /** Set by routes that resolve a repository, so the request log can name it. */
   repositoryName?: string;
+  /** Set once the caller is allowed to read the repository: format error writers may use it. */
+  repository?: Repository;
 }
 
 export interface AppEnv {

@@ -54,10 +54,12 @@ export interface AuthContext {
   adminToken: string | undefined;
   /** Deferred work (token last-used time) that must not delay the response. */
   waitUntil: (promise: Promise<unknown>) => void;
+  /** The path's format reads credentials its own way; default `readCredentials`. */
+  readCredentials?: ((headers: Headers) => Credentials | null) | undefined;
 }
 
 export async function authenticate(headers: Headers, context: AuthContext): Promise<Principal> {
-  const credentials = readCredentials(headers);
+  const credentials = (context.readCredentials ?? readCredentials)(headers);
   if (!credentials || credentials.secret === "") return anonymous;
   if (context.adminToken && timingSafeEqual(credentials.secret, context.adminToken)) return bootstrapAdmin();
 

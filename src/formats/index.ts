@@ -15,3 +15,20 @@ export const knownFormats = [
 export function findFormat(name: string): FormatModule | undefined {
   return formats.find((f) => f.name === name);
 }
+
+/** Where a format's routes are mounted (DESIGN §2): `/{name}/:repo` unless the format says otherwise. */
+export function mountOf(format: FormatModule): string {
+  return format.mount ?? `/${format.name}/:repo`;
+}
+
+/** The static prefix of a mount: `/npm/:repo` → `/npm/`, `/v2` → `/v2/`. */
+function mountPrefix(format: FormatModule): string {
+  const mount = mountOf(format);
+  const parameter = mount.indexOf("/:");
+  return `${parameter < 0 ? mount : mount.slice(0, parameter)}/`;
+}
+
+/** The format whose mount a request path falls under, if any: its credentials and errors apply. */
+export function formatForPath(pathname: string, among: readonly FormatModule[] = formats): FormatModule | undefined {
+  return among.find((format) => pathname.startsWith(mountPrefix(format)));
+}

@@ -5,7 +5,9 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../env";
 import type { RegistryError } from "../errors";
+import type { Credentials } from "../auth/authenticate";
 import type { HostedSource } from "../repositories/hosted-source";
+import type { Repository } from "../repositories/model";
 
 export type PathClass = "metadata" | "artifact";
 export type ChecksumAlgorithm = "md5" | "sha1" | "sha256" | "sha512";
@@ -35,13 +37,34 @@ export interface ProxySpec {
   metadataContentType?: string;
 }
 
+/** What a format's error writer knows about the failed request. */
+export interface ErrorContext {
+  requestId: string;
+  request: Request;
+  /**
+   * The repository the request resolved, set only once the caller was allowed to read it:
+   * an error for an unreadable repository must look like one for a missing repository.
+   */
+  repository: Repository | null;
+}
+
 export interface FormatModule {
-  /** URL segment and `repository.format` value, e.g. "generic". */
+  /** `repository.format` value, e.g. "generic"; also the URL segment of the default mount. */
   readonly name: string;
-  /** Wire-protocol routes, mounted at `/{name}/:repo`. */
+  /**
+   * Where the routes are mounted: default `/{name}/:repo` (the routes then see the
+   * repository as `c.req.param("repo")`). OCI mounts at `/v2`, because clients need `/v2/` at the host root.
+   */
+  readonly mount?: string;
+  /** Wire-protocol routes, mounted at `mount`. */
   readonly routes: Hono<AppEnv>;
+  /**
+   * Reads credentials the way this format's clients send them (e.g. NuGet's `X-NuGet-ApiKey`);
+   * default `readCredentials` (Bearer, Basic, PRIVATE-TOKEN, raw token). Null: none were sent.
+   */
+  readCredentials?(headers: Headers): Credentials | null;
   /** The error body this format's client prints, with the right status and headers. */
-  errorResponse(error: RegistryError, requestId: string): Response;
+  errorResponse(error: RegistryError, context: ErrorContext): Response;
   /** Clients that only send credentials after a 401 (Maven) set this. */
   readonly challengeAnonymousReads?: boolean;
   /** Remote and virtual repositories of this format. */

@@ -38,6 +38,7 @@ export async function loadRepository(
   if (!repository || repository.format !== format) throw new RegistryError("not_found", `repository ${name} not found`);
   c.set("repositoryName", repository.name);
   authorize(c.var.principal, repository, access, options);
+  c.set("repository", repository);
   return { repository, context };
 }
 

@@ -7,6 +7,6 @@ import { genericRoutes } from "./routes";
 export const genericFormat: FormatModule = {
   name: "generic",
   routes: genericRoutes,
-  errorResponse: jsonErrorResponse,
+  errorResponse: (error, { requestId }) => jsonErrorResponse(error, requestId),
   proxy: genericProxy,
 };

@@ -14,7 +14,7 @@ export { readHostedMaven } from "./read";
 export const mavenFormat: FormatModule = {
   name: "maven",
   routes: mavenRoutes,
-  errorResponse: mavenErrorResponse,
+  errorResponse: (error, { requestId }) => mavenErrorResponse(error, requestId),
   challengeAnonymousReads: true,
   proxy: mavenProxy,
 };

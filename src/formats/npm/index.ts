@@ -16,5 +16,5 @@ export { npmErrorResponse } from "./errors";
 export const npmFormat: FormatModule = {
   name: "npm",
   routes: npmRoutes,
-  errorResponse: npmErrorResponse,
+  errorResponse: (error, { requestId }) => npmErrorResponse(error, requestId),
 };
