@@ -14,6 +14,7 @@ import { jsonErrorResponse } from "./formats/generic/errors";
 import type { ErrorContext, FormatModule } from "./formats/types";
 import { healthRoutes } from "./http/health";
 import { requestLog } from "./http/request-log";
+import { repositoryPrefetch } from "./repositories/prefetch";
 
 /** The management API and unknown paths answer in the generic JSON shape. */
 const jsonErrors: Pick<FormatModule, "errorResponse"> = { errorResponse: (error, { requestId }) => jsonErrorResponse(error, requestId) };
@@ -22,6 +23,8 @@ export function buildApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestLog());
   app.route("/", healthRoutes);
+  // Starts the repository lookup so it runs alongside the token lookup (read-path budget).
+  app.use(repositoryPrefetch());
   app.use(authentication((pathname) => formatForPath(pathname)?.readCredentials));
   app.route("/api/v1", apiRoutes);
   for (const format of formats) app.route(mountOf(format), format.routes);

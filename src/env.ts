@@ -5,6 +5,8 @@
 import type { Principal } from "./auth/principal";
 import type { Repository } from "./repositories/model";
 import type { KeyedLock } from "./locks/keyed-lock";
+import type { IndexBuilder } from "./repositories/index-builder";
+import type { PrefetchedRepository } from "./repositories/prefetch";
 import type { CacheFill } from "./virtual/cache-fill";
 import type { DocumentBuilder } from "./virtual/derived-document";
 
@@ -14,6 +16,8 @@ export interface Bindings {
   LOCKS: DurableObjectNamespace<KeyedLock>;
   FILLS: DurableObjectNamespace<CacheFill>;
   BUILDERS: DurableObjectNamespace<DocumentBuilder>;
+  /** One object per repository: debounced rebuilds of whole-repository indexes (src/repositories/index-builder.ts). */
+  INDEXES: DurableObjectNamespace<IndexBuilder>;
   /** Bootstrap admin token (a Worker secret; `npm start` writes a local one to .dev.vars). */
   ADMIN_TOKEN?: string;
   /** Base64 AES-256 key encrypting upstream credentials (a Worker secret). */
@@ -28,6 +32,8 @@ export interface Variables {
   principal: Principal;
   /** Set by routes that resolve a repository, so the request log can name it. */
   repositoryName?: string;
+  /** The repository row looked up alongside authentication (src/repositories/prefetch.ts). */
+  repositoryPrefetch?: Promise<PrefetchedRepository | null>;
   /** Set once the caller is allowed to read the repository: format error writers may use it. */
   repository?: Repository;
 }

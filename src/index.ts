@@ -4,6 +4,7 @@ import type { Bindings } from "./env";
 import { runScheduledJobs } from "./jobs/scheduled";
 
 export { KeyedLock } from "./locks/keyed-lock";
+export { IndexBuilder } from "./repositories/index-builder";
 export { CacheFill } from "./virtual/cache-fill";
 export { DocumentBuilder } from "./virtual/derived-document";
 

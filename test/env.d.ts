@@ -8,7 +8,7 @@ declare global {
     }
     interface GlobalProps {
       mainModule: typeof import("../src/index");
-      durableNamespaces: "KeyedLock" | "CacheFill" | "DocumentBuilder";
+      durableNamespaces: "KeyedLock" | "CacheFill" | "DocumentBuilder" | "IndexBuilder";
     }
   }
 }

@@ -7,6 +7,8 @@ import type { AppEnv } from "../env";
 import { RegistryError } from "../errors";
 import { runCleanup } from "../jobs/cleanup";
 import { withLock } from "../locks/keyed-lock";
+import { HostedSource } from "../repositories/hosted-source";
+import { sourceContext } from "../repositories/loader";
 import { auditRoutes } from "./audit";
 import { requireAdmin } from "./guards";
 import { declareRoute, openApiDocument } from "./openapi";
@@ -34,7 +36,9 @@ apiRoutes.post("/repositories/:name/cleanup", async (c) => {
   const db = openDatabase(c.env.DB);
   const repository = await findRepository(db, c.req.param("name"));
   if (!repository) throw new RegistryError("not_found", `repository ${c.req.param("name")} not found`);
-  const result = await withLock(c.env.LOCKS, `cleanup:${repository.name}`, 10 * 60 * 1000, () => runCleanup(db, repository, Date.now(), principal.name));
+  const result = await withLock(c.env.LOCKS, `cleanup:${repository.name}`, 10 * 60 * 1000, () =>
+    runCleanup(new HostedSource(repository, { ...sourceContext(c), principal, origin: "cleanup" }), Date.now()),
+  );
   if (!result) throw new RegistryError("conflict", `a cleanup of ${repository.name} is already running`);
   return c.json(result);
 });

@@ -6,11 +6,12 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { authorize } from "../auth/authorize";
-import { recordAudit } from "../db/audit";
 import { openDatabase, type Database } from "../db/client";
-import { deletePackage, deleteVersion, findPackage, findVersion, listFiles, listPackages, listVersions, deleteFileIds } from "../db/packages";
+import { findPackage, findVersion, listFiles, listPackages, listVersions } from "../db/packages";
 import type { AppEnv } from "../env";
 import { notFound } from "../errors";
+import { HostedSource } from "../repositories/hosted-source";
+import { sourceContext } from "../repositories/loader";
 import type { Repository } from "../repositories/model";
 import { declareRoute } from "./openapi";
 import { visibleRepository } from "./repositories";
@@ -37,14 +38,12 @@ async function loadVersion(db: Database, repository: Repository, name: string, v
   return { pkg, version: row };
 }
 
-async function writable(c: Context<AppEnv>): Promise<{ db: Database; repository: Repository }> {
+/** Deletes go through the repository's writer: revisions bump and the format's hooks run (docs/architecture-hosted.md). */
+async function writable(c: Context<AppEnv>): Promise<{ db: Database; repository: Repository; writer: HostedSource }> {
   const repository = await visibleRepository(c, c.req.param("name") ?? "");
   authorize(c.var.principal, repository, "write");
-  return { db: openDatabase(c.env.DB), repository };
-}
-
-function audit(c: Context<AppEnv>, repository: Repository, action: string, target: string): Promise<void> {
-  return recordAudit(openDatabase(c.env.DB), { actor: c.var.principal.name, action, repository: repository.name, target, requestId: c.var.requestId });
+  const context = { ...sourceContext(c), origin: "api" as const };
+  return { db: context.db, repository, writer: new HostedSource(repository, context) };
 }
 
 declareRoute({ method: "get", path: "/repositories/{name}/packages", tag: "packages", auth: "read", summary: "List or search packages", query: listQuery, responses: { 200: { description: "Packages", schema: z.object({ packages: z.array(packageOutput) }) } } });
@@ -78,31 +77,29 @@ packageRoutes.get("/:name/packages/:package/versions/:version/files", async (c) 
 
 declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}", tag: "packages", auth: "write", summary: "Delete a package with all its versions", responses: { 204: { description: "Deleted" } } });
 packageRoutes.delete("/:name/packages/:package", async (c) => {
-  const { db, repository } = await writable(c);
+  const { db, repository, writer } = await writable(c);
   const pkg = await findPackage(db, repository.id, c.req.param("package").toLowerCase());
   if (!pkg) throw notFound(`package ${c.req.param("package")}`);
-  await deletePackage(db, pkg.id);
-  await audit(c, repository, "package.delete", pkg.name);
+  await writer.removePackage(pkg, (await listVersions(db, pkg.id)).map((v) => v.id));
   return c.body(null, 204);
 });
 
 declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}/versions/{version}", tag: "packages", auth: "write", summary: "Delete a version with its files", responses: { 204: { description: "Deleted" } } });
 packageRoutes.delete("/:name/packages/:package/versions/:version", async (c) => {
-  const { db, repository } = await writable(c);
+  const { db, repository, writer } = await writable(c);
   const { pkg, version } = await loadVersion(db, repository, c.req.param("package"), c.req.param("version"));
-  await deleteVersion(db, version);
-  await audit(c, repository, "version.delete", `${pkg.name}/${version.version}`);
+  await writer.removeVersions(pkg, [version]);
   return c.body(null, 204);
 });
 
 declareRoute({ method: "delete", path: "/repositories/{name}/packages/{package}/versions/{version}/files/{fileId}", tag: "packages", auth: "write", summary: "Delete one file by id", responses: { 204: { description: "Deleted" } } });
 packageRoutes.delete("/:name/packages/:package/versions/:version/files/:fileId", async (c) => {
-  const { db, repository } = await writable(c);
+  const { db, repository, writer } = await writable(c);
   const { pkg, version } = await loadVersion(db, repository, c.req.param("package"), c.req.param("version"));
   const fileId = Number(c.req.param("fileId"));
   const file = (await listFiles(db, version.id)).find((f) => f.file.id === fileId);
   if (!file) throw notFound(`file ${c.req.param("fileId")}`);
-  await deleteFileIds(db, version.id, [fileId]);
-  await audit(c, repository, "file.delete", `${pkg.name}/${version.version}/${file.file.name}`);
+  await writer.deleteFiles(pkg, version, [fileId]);
+  await writer.auditEvent("file.delete", `${pkg.name}/${version.version}/${file.file.name}`);
   return c.body(null, 204);
 });

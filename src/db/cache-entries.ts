@@ -26,11 +26,13 @@ export interface CachedUpstreamResponse {
   contentType: string | null;
   etag: string | null;
   lastModified: string | null;
+  /** Kept upstream response headers, as JSON (see `cache_entry.headers`). */
+  headers?: string | null;
 }
 
 /** Stores (or replaces) a positive entry: the upstream's bytes are in `blobId`. */
 export async function saveCacheEntry(db: Database, repositoryId: number, key: string, value: CachedUpstreamResponse, now: number): Promise<void> {
-  const row = { ...value, status: "ok" as const, fetchedAt: now, checkedAt: now };
+  const row = { ...value, headers: value.headers ?? null, status: "ok" as const, fetchedAt: now, checkedAt: now };
   await db
     .insert(cacheEntries)
     .values({ repositoryId, key, ...row })
@@ -39,7 +41,7 @@ export async function saveCacheEntry(db: Database, repositoryId: number, key: st
 
 /** Stores a negative entry (upstream said 404/410); any previous bytes are dropped. */
 export async function saveMissingEntry(db: Database, repositoryId: number, key: string, kind: CacheEntryRow["kind"], now: number): Promise<void> {
-  const row = { kind, status: "missing" as const, blobId: null, contentType: null, etag: null, lastModified: null, fetchedAt: now, checkedAt: now };
+  const row = { kind, status: "missing" as const, blobId: null, contentType: null, etag: null, lastModified: null, headers: null, fetchedAt: now, checkedAt: now };
   await db
     .insert(cacheEntries)
     .values({ repositoryId, key, ...row })
@@ -50,10 +52,11 @@ export async function markChecked(db: Database, entryId: number, now: number): P
   await db.update(cacheEntries).set({ checkedAt: now }).where(eq(cacheEntries.id, entryId));
 }
 
-export async function recordCacheHit(db: Database, entryId: number, now: number): Promise<void> {
+/** Adds `count` hits to an entry and stamps its last hit (callers batch hits, see hit-counter.ts). */
+export async function recordCacheHits(db: Database, entryId: number, count: number, now: number): Promise<void> {
   await db
     .update(cacheEntries)
-    .set({ hits: sql`${cacheEntries.hits} + 1`, lastHitAt: now })
+    .set({ hits: sql`${cacheEntries.hits} + ${count}`, lastHitAt: now })
     .where(eq(cacheEntries.id, entryId));
 }
 

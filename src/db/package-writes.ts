@@ -7,6 +7,7 @@
  */
 import { RegistryError } from "../errors";
 import { isUniqueViolation, type Database } from "./client";
+import { bumpRevisionStatements, revisionsFromBatch, type Revisions } from "./revisions";
 
 export interface VersionSpec {
   repositoryId: number;
@@ -30,6 +31,7 @@ export interface CreatedFile {
   fileId: number;
   versionId: number;
   packageId: number;
+  revisions: Revisions;
 }
 
 type VersionRule = "must-be-new" | "may-exist" | "must-exist";
@@ -66,10 +68,18 @@ async function writeFile(db: Database, v: VersionSpec, f: FileSpec, rule: Versio
         WHERE p.repository_id = ? AND p.lower_name = ? AND v.lower_version = ?`)
       .bind(f.blobId, f.name, f.lowerName, f.compositeKey ?? "", f.isLead ? 1 : 0, now, v.repositoryId, v.lowerName, v.lowerVersion),
     d1.prepare("UPDATE package_blob SET orphaned_at = NULL WHERE id = ?").bind(f.blobId),
+    d1
+      .prepare(`SELECT f.id AS file_id, v.id AS version_id, p.id AS package_id
+        FROM package_file f JOIN package_version v ON v.id = f.version_id JOIN package p ON p.id = v.package_id
+        WHERE p.repository_id = ? AND p.lower_name = ? AND v.lower_version = ? AND f.lower_name = ? AND f.composite_key = ?`)
+      .bind(v.repositoryId, v.lowerName, v.lowerVersion, f.lowerName, f.compositeKey ?? ""),
   );
+  const createdIndex = statements.length - 1;
+  statements.push(...bumpRevisionStatements(db, v.repositoryId, v.lowerName));
+  let results: D1Result[];
   try {
     // One D1 batch is one transaction: a failed statement rolls back the package and version rows too.
-    await d1.batch(statements);
+    results = await d1.batch(statements);
   } catch (error) {
     if (isUniqueViolation(error)) {
       const message = error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : String(error);
@@ -78,15 +88,10 @@ async function writeFile(db: Database, v: VersionSpec, f: FileSpec, rule: Versio
     }
     throw error;
   }
-  const created = await d1
-    .prepare(`SELECT f.id AS file_id, v.id AS version_id, p.id AS package_id
-      FROM package_file f JOIN package_version v ON v.id = f.version_id JOIN package p ON p.id = v.package_id
-      WHERE p.repository_id = ? AND p.lower_name = ? AND v.lower_version = ? AND f.lower_name = ? AND f.composite_key = ?`)
-    .bind(v.repositoryId, v.lowerName, v.lowerVersion, f.lowerName, f.compositeKey ?? "")
-    .first<{ file_id: number; version_id: number; package_id: number }>();
+  const created = results[createdIndex]?.results[0] as { file_id: number; version_id: number; package_id: number } | undefined;
   if (!created) {
     // Only reachable for must-exist: the file INSERT … SELECT matched no version row.
     throw new RegistryError("not_found", `version ${v.version} of ${v.packageName} not found`);
   }
-  return { fileId: created.file_id, versionId: created.version_id, packageId: created.package_id };
+  return { fileId: created.file_id, versionId: created.version_id, packageId: created.package_id, revisions: revisionsFromBatch(results) };
 }

@@ -46,6 +46,7 @@ export async function listPackages(
       name: packages.name,
       lowerName: packages.lowerName,
       createdAt: packages.createdAt,
+      revision: packages.revision,
       versionCount: sql<number>`(SELECT count(*) FROM package_version v WHERE v.package_id = "package"."id")`,
     })
     .from(packages)
@@ -91,50 +92,125 @@ export async function findNewestFile(db: Database, versionId: number, lowerName:
   return row ?? null;
 }
 
-export async function incrementDownloads(db: Database, versionId: number): Promise<void> {
-  await db
-    .update(packageVersions)
-    .set({ downloadCount: sql`${packageVersions.downloadCount} + 1` })
-    .where(eq(packageVersions.id, versionId));
+/** The newest file of that name by coordinates, in one query (package → version → file → blob joined). */
+export async function findFileByCoordinates(
+  db: Database,
+  repositoryId: number,
+  lowerName: string,
+  lowerVersion: string,
+  lowerFilename: string,
+): Promise<FileWithBlob | null> {
+  const row = await db
+    .select({ file: packageFiles, blob: packageBlobs })
+    .from(packageFiles)
+    .innerJoin(packageVersions, eq(packageVersions.id, packageFiles.versionId))
+    .innerJoin(packages, eq(packages.id, packageVersions.packageId))
+    .innerJoin(packageBlobs, eq(packageBlobs.id, packageFiles.blobId))
+    .where(
+      and(
+        eq(packages.repositoryId, repositoryId),
+        eq(packages.lowerName, lowerName),
+        eq(packageVersions.lowerVersion, lowerVersion),
+        eq(packageFiles.lowerName, lowerFilename),
+      ),
+    )
+    .orderBy(desc(packageFiles.createdAt), desc(packageFiles.id))
+    .limit(1)
+    .get();
+  return row ?? null;
 }
 
-/** Deletes every file of that name in a version; the version and package go when left empty. */
-export async function deleteFilesByName(db: Database, versionId: number, lowerName: string): Promise<number> {
-  const deleted = await db
-    .delete(packageFiles)
-    .where(and(eq(packageFiles.versionId, versionId), eq(packageFiles.lowerName, lowerName)))
-    .returning({ id: packageFiles.id });
-  await pruneEmptyVersion(db, versionId);
-  return deleted.length;
+export interface LocatedFile extends FileWithBlob {
+  pkg: PackageRow;
+  version: VersionRow;
 }
 
-export async function deleteFileIds(db: Database, versionId: number, fileIds: readonly number[]): Promise<void> {
-  if (fileIds.length === 0) return;
-  await db.delete(packageFiles).where(and(eq(packageFiles.versionId, versionId), inArray(packageFiles.id, [...fileIds])));
-  await pruneEmptyVersion(db, versionId);
+/** The newest file of a repository whose content has this sha256 (OCI/Helm by digest), with its package and version. */
+export async function findFileByDigest(db: Database, repositoryId: number, sha256: string): Promise<LocatedFile | null> {
+  const row = await db
+    .select({ file: packageFiles, blob: packageBlobs, pkg: packages, version: packageVersions })
+    .from(packageBlobs)
+    .innerJoin(packageFiles, eq(packageFiles.blobId, packageBlobs.id))
+    .innerJoin(packageVersions, eq(packageVersions.id, packageFiles.versionId))
+    .innerJoin(packages, eq(packages.id, packageVersions.packageId))
+    .where(and(eq(packageBlobs.sha256, sha256.toLowerCase()), eq(packages.repositoryId, repositoryId)))
+    .orderBy(desc(packageFiles.createdAt), desc(packageFiles.id))
+    .limit(1)
+    .get();
+  return row ?? null;
 }
 
-export async function deleteVersion(db: Database, version: VersionRow): Promise<void> {
-  await db.delete(packageVersions).where(eq(packageVersions.id, version.id));
-  await pruneEmptyPackage(db, version.packageId);
+export interface PackageFileRow extends FileWithBlob {
+  packageId: number;
+  version: VersionRow;
 }
 
-export async function deletePackage(db: Database, packageId: number): Promise<void> {
-  await db.delete(packages).where(eq(packages.id, packageId));
+/**
+ * Every file of the given packages with its version and blob, in one query per 90
+ * packages: for whole-repository indexes. Ordered by package, version (newest first), file
+ * (newest first).
+ */
+export async function listFilesOfPackages(db: Database, packageIds: readonly number[]): Promise<PackageFileRow[]> {
+  const rows: PackageFileRow[] = [];
+  for (let i = 0; i < packageIds.length; i += 90) {
+    const chunk = packageIds.slice(i, i + 90);
+    const page = await db
+      .select({ packageId: packageVersions.packageId, version: packageVersions, file: packageFiles, blob: packageBlobs })
+      .from(packageFiles)
+      .innerJoin(packageVersions, eq(packageVersions.id, packageFiles.versionId))
+      .innerJoin(packageBlobs, eq(packageBlobs.id, packageFiles.blobId))
+      .where(inArray(packageVersions.packageId, [...chunk]))
+      .orderBy(asc(packageVersions.packageId), desc(packageVersions.createdAt), desc(packageVersions.id), desc(packageFiles.createdAt), desc(packageFiles.id));
+    rows.push(...page);
+  }
+  return rows;
 }
 
-/** A version left with no files goes, and then its package if left with no versions (as Gitea). */
-async function pruneEmptyVersion(db: Database, versionId: number): Promise<void> {
-  const version = await db.select().from(packageVersions).where(eq(packageVersions.id, versionId)).get();
-  if (!version) return;
-  await db.run(sql`DELETE FROM package_version WHERE id = ${versionId}
-    AND NOT EXISTS (SELECT 1 FROM package_file f WHERE f.version_id = ${versionId})`);
-  await pruneEmptyPackage(db, version.packageId);
+/** Adds counted downloads to versions in one batch (counts are buffered off the read path). */
+export async function addDownloads(db: Database, counts: ReadonlyMap<number, number>): Promise<void> {
+  const d1 = db.$client;
+  const statements = [...counts].map(([versionId, n]) => d1.prepare("UPDATE package_version SET download_count = download_count + ? WHERE id = ?").bind(n, versionId));
+  if (statements.length) await d1.batch(statements);
 }
 
-async function pruneEmptyPackage(db: Database, packageId: number): Promise<void> {
-  await db.run(sql`DELETE FROM package WHERE id = ${packageId}
-    AND NOT EXISTS (SELECT 1 FROM package_version v WHERE v.package_id = ${packageId})`);
+/**
+ * Statements deleting files by id from one version, with their properties (≤ 90 ids per
+ * statement: D1 binds ≤ 100 parameters).
+ */
+export function deleteFileIdsStatements(db: Database, versionId: number, fileIds: readonly number[]): D1PreparedStatement[] {
+  const d1 = db.$client;
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < fileIds.length; i += 90) {
+    const chunk = fileIds.slice(i, i + 90);
+    const marks = chunk.map(() => "?").join(", ");
+    statements.push(
+      d1.prepare(`DELETE FROM property WHERE ref_type = 'file' AND ref_id IN (${marks})`).bind(...chunk),
+      d1.prepare(`DELETE FROM package_file WHERE version_id = ? AND id IN (${marks})`).bind(versionId, ...chunk),
+    );
+  }
+  return statements;
+}
+
+/**
+ * Statements removing a version left with no files, then its package if left with no
+ * versions (as Gitea), each with its properties, for the end of a delete batch.
+ */
+export function pruneStatements(db: Database, versionId: number, packageId: number): D1PreparedStatement[] {
+  const d1 = db.$client;
+  return [
+    d1.prepare("DELETE FROM package_version WHERE id = ? AND NOT EXISTS (SELECT 1 FROM package_file f WHERE f.version_id = ?)").bind(versionId, versionId),
+    d1.prepare("DELETE FROM property WHERE ref_type = 'version' AND ref_id = ? AND NOT EXISTS (SELECT 1 FROM package_version v WHERE v.id = ?)").bind(versionId, versionId),
+    ...prunePackageStatements(db, packageId),
+  ];
+}
+
+/** Statements removing a package left with no versions, and then its properties. */
+export function prunePackageStatements(db: Database, packageId: number): D1PreparedStatement[] {
+  const d1 = db.$client;
+  return [
+    d1.prepare("DELETE FROM package WHERE id = ? AND NOT EXISTS (SELECT 1 FROM package_version v WHERE v.package_id = ?)").bind(packageId, packageId),
+    d1.prepare("DELETE FROM property WHERE ref_type = 'package' AND ref_id = ? AND NOT EXISTS (SELECT 1 FROM package p WHERE p.id = ?)").bind(packageId, packageId),
+  ];
 }
 
 /** Versions of one package, each with the time of its newest file (Maven's `lastUpdated`). */
@@ -150,13 +226,13 @@ export async function listVersionsWithLastUpload(db: Database, packageId: number
   return rows.map((r) => ({ ...r.version, lastUploadAt: r.lastUploadAt ?? r.version.createdAt }));
 }
 
-/** Deletes the copies of a file that are older than `keepFileId` (a redeploy replacing them). */
-export async function deleteOlderCopies(db: Database, versionId: number, lowerName: string, keepFileId: number): Promise<number> {
-  const deleted = await db
-    .delete(packageFiles)
-    .where(and(eq(packageFiles.versionId, versionId), eq(packageFiles.lowerName, lowerName), lt(packageFiles.id, keepFileId)))
-    .returning({ id: packageFiles.id });
-  return deleted.length;
+/** Ids of the copies of a file older than `keepFileId` (a redeploy replacing them). */
+export async function olderCopyIds(db: Database, versionId: number, lowerName: string, keepFileId: number): Promise<number[]> {
+  const rows = await db
+    .select({ id: packageFiles.id })
+    .from(packageFiles)
+    .where(and(eq(packageFiles.versionId, versionId), eq(packageFiles.lowerName, lowerName), lt(packageFiles.id, keepFileId)));
+  return rows.map((r) => r.id);
 }
 
 /** Statements replacing versions' metadata JSON, for a D1 batch with other metadata writes. */
@@ -181,6 +257,8 @@ export function deletePackageStatement(db: Database, packageId: number): D1Prepa
   return db.$client.prepare("DELETE FROM package WHERE id = ?").bind(packageId);
 }
 
+export const MAX_SQL_TERMS = 40;
+
 export interface PackageWithVersion {
   packageId: number;
   name: string;
@@ -193,13 +271,17 @@ export interface PackageWithVersion {
  * Packages of a repository, each with one version: the one a package property
  * `tagProperty` names (npm's `latest`), else the newest. Every term must appear,
  * case-insensitively, in the name or in that version's metadata JSON. Sorted by name.
+ * D1 binds at most 100 parameters per statement and each term takes two, so only the
+ * `MAX_SQL_TERMS` longest terms filter in SQL; callers re-check every term on the rows (npm
+ * search does), which is exact because the rows are a superset.
  */
 export async function searchPackagesWithVersion(
   db: Database,
   repositoryId: number,
   options: { terms: readonly string[]; tagProperty: string; limit: number },
 ): Promise<PackageWithVersion[]> {
-  const conditions = options.terms.map((term) => {
+  const terms = [...new Set(options.terms)].sort((a, b) => b.length - a.length).slice(0, MAX_SQL_TERMS);
+  const conditions = terms.map((term) => {
     const pattern = `%${escapeLike(term.toLowerCase())}%`;
     return sql`(p.lower_name LIKE ${pattern} ESCAPE '\\' OR lower(v.metadata) LIKE ${pattern} ESCAPE '\\')`;
   });

@@ -69,3 +69,18 @@ export function deleteRefStatements(db: Database, refType: PropertyRefType, refI
   }
   return statements;
 }
+
+/** Statements deleting the properties of every file of the given versions (before the versions go). */
+export function deleteFilePropertiesOfVersionsStatements(db: Database, versionIds: readonly number[]): D1PreparedStatement[] {
+  const d1 = db.$client;
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < versionIds.length; i += 90) {
+    const chunk = versionIds.slice(i, i + 90);
+    statements.push(
+      d1
+        .prepare(`DELETE FROM property WHERE ref_type = 'file' AND ref_id IN (SELECT id FROM package_file WHERE version_id IN (${chunk.map(() => "?").join(", ")}))`)
+        .bind(...chunk),
+    );
+  }
+  return statements;
+}

@@ -3,6 +3,7 @@ import { asc, desc, eq, inArray } from "drizzle-orm";
 import { toRepository, type Repository } from "../repositories/model";
 import type { RepositorySettings } from "../repositories/settings";
 import type { Database } from "./client";
+import { rememberedMembers } from "./repository-with-members";
 import { remoteConfigs, repositories, virtualMembers } from "./schema";
 
 export type RemoteConfigRow = typeof remoteConfigs.$inferSelect;
@@ -27,6 +28,11 @@ const parsePatterns = (json: string | null): string[] | null => (json ? (JSON.pa
 
 export async function findRepository(db: Database, name: string): Promise<Repository | null> {
   const row = await db.select().from(repositories).where(eq(repositories.name, name)).get();
+  return row ? toRepository(row) : null;
+}
+
+export async function findRepositoryById(db: Database, id: number): Promise<Repository | null> {
+  const row = await db.select().from(repositories).where(eq(repositories.id, id)).get();
   return row ? toRepository(row) : null;
 }
 
@@ -123,6 +129,8 @@ export async function replaceMembers(
 
 /** Members in resolution order: higher priority first, ties in the order they were added. */
 export async function listMembers(db: Database, virtualId: number): Promise<MemberRef[]> {
+  const remembered = rememberedMembers(db, virtualId);
+  if (remembered) return remembered;
   const rows = await db
     .select({
       repository: repositories,

@@ -18,6 +18,8 @@ export const repositories = sqliteTable("repository", {
   settings: text("settings").notNull().default("{}"),
   createdAt: createdAt(),
   updatedAt: integer("updated_at").notNull().default(sql`(unixepoch() * 1000)`),
+  /** Bumped by every change to hosted content (docs/architecture-hosted.md); whole-repository indexes key on it. */
+  revision: integer("revision").notNull().default(0),
 });
 
 export const virtualMembers = sqliteTable(
@@ -66,6 +68,8 @@ export const cacheEntries = sqliteTable(
     contentType: text("content_type"),
     etag: text("etag"),
     lastModified: text("last_modified"),
+    /** Upstream response headers a format asked to keep (JSON object, lower-case names), replayed on hits. */
+    headers: text("headers"),
     fetchedAt: integer("fetched_at").notNull(),
     checkedAt: integer("checked_at").notNull(),
     hits: integer("hits").notNull().default(0),
@@ -82,6 +86,11 @@ export const packages = sqliteTable(
     name: text("name").notNull(),
     lowerName: text("lower_name").notNull(),
     createdAt: createdAt(),
+    /**
+     * The repository revision of this package's last change: monotonic within a repository and
+     * never reused, so a re-created package never matches a document built for an earlier one.
+     */
+    revision: integer("revision").notNull().default(0),
   },
   (t) => [uniqueIndex("package_repo_name").on(t.repositoryId, t.lowerName)],
 );
@@ -144,6 +153,43 @@ export const properties = sqliteTable(
     value: text("value").notNull(),
   },
   (t) => [index("property_ref").on(t.refType, t.refId, t.name)],
+);
+
+/**
+ * A document derived from hosted content (npm packument, a whole-repository index), stored as
+ * a blob and valid for one `revision` (a package revision or the repository revision).
+ */
+export const derivedDocuments = sqliteTable(
+  "derived_document",
+  {
+    repositoryId: integer("repository_id").notNull().references(() => repositories.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    revision: integer("revision").notNull(),
+    blobId: integer("blob_id").notNull().references(() => packageBlobs.id),
+    contentType: text("content_type").notNull(),
+    builtAt: integer("built_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.repositoryId, t.key] }), index("derived_document_blob").on(t.blobId)],
+);
+
+/**
+ * A chunked upload in progress (OCI blob uploads, Helm chart pushes): chunks go to an R2
+ * multipart upload; completing it makes a blob. Sessions past `expiresAt` are aborted by cron.
+ */
+export const uploadSessions = sqliteTable(
+  "upload_session",
+  {
+    id: text("id").primaryKey(),
+    repositoryId: integer("repository_id").notNull().references(() => repositories.id, { onDelete: "cascade" }),
+    r2Key: text("r2_key").notNull(),
+    r2UploadId: text("r2_upload_id").notNull(),
+    /** JSON array of `{ partNumber, etag, size }`, in order. */
+    parts: text("parts").notNull().default("[]"),
+    size: integer("size").notNull().default(0),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("upload_session_repo").on(t.repositoryId), index("upload_session_expires").on(t.expiresAt)],
 );
 
 export const users = sqliteTable("user", {

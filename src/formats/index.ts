@@ -2,9 +2,10 @@
 import { genericFormat } from "./generic";
 import { mavenFormat } from "./maven";
 import { npmFormat } from "./npm";
+import { pypiFormat } from "./pypi";
 import type { FormatModule } from "./types";
 
-export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat];
+export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat];
 
 /** Every format name the management API accepts for repositories, served or not yet. */
 export const knownFormats = [

@@ -8,6 +8,8 @@ import type { RegistryError } from "../errors";
 import type { Credentials } from "../auth/authenticate";
 import type { HostedSource } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
+import type { PackageReader, PackageWriter, Revisions } from "../repositories/package-source";
+import type { WriteOrigin } from "../repositories/write-hooks";
 
 export type PathClass = "metadata" | "artifact";
 export type ChecksumAlgorithm = "md5" | "sha1" | "sha256" | "sha512";
@@ -69,4 +71,43 @@ export interface FormatModule {
   readonly challengeAnonymousReads?: boolean;
   /** Remote and virtual repositories of this format. */
   readonly proxy?: ProxySpec;
+  /** Told about every change to hosted content, whoever made it (format route, API, cleanup). */
+  readonly hooks?: FormatHooks;
+  /** Whole-repository documents rebuilt by the IndexBuilder after writes settle. */
+  readonly indexes?: readonly IndexSpec[];
+}
+
+// ---- Write hooks and repository indexes (hosted helper; docs/architecture-hosted.md) ----
+
+/** What a write changed; versions are the ones added or removed (empty for package-level metadata). */
+export type PackageChange = "file-added" | "file-removed" | "version-removed" | "package-removed" | "metadata-changed";
+
+export interface PackageChangedEvent {
+  repository: Repository;
+  packageName: string;
+  lowerName: string;
+  change: PackageChange;
+  versions: readonly string[];
+  /** Who made the change: a format route, the management API, or a cleanup policy. */
+  origin: WriteOrigin;
+  /** Revisions after the change; `package` is null when the package is gone. */
+  revisions: Revisions;
+}
+
+export interface FormatHooks {
+  /**
+   * Runs after the change is committed, before the request answers, with the writer that
+   * made it (its package lock is re-entrant). Writes made here fire the hook again, so a
+   * hook must be idempotent (only write when something is actually inconsistent).
+   */
+  onPackageChanged?(event: PackageChangedEvent, writer: PackageWriter): Promise<void>;
+}
+
+/** A whole-repository document (Helm index.yaml, a Debian Packages file, generic index.json). */
+export interface IndexSpec {
+  /** Unique within the format, e.g. "index.json"; stored as derived document `index:{format}:{name}`. */
+  name: string;
+  contentType: string;
+  /** Builds the document from the repository's hosted content. */
+  build(reader: PackageReader): Promise<string>;
 }

@@ -1,5 +1,5 @@
 /**
- * Orphan blob collection. A blob no file or cache entry references is first marked (`orphaned_at`); one
+ * Orphan blob collection. A blob no file, cache entry or derived document references is first marked (`orphaned_at`); one
  * still unreferenced 24 h later is deleted from D1 and R2. R2 objects under `blobs/` with no
  * row at all (an upload cut off between R2 and D1) are deleted once 24 h old. Each run is
  * bounded so it fits one cron invocation; leftovers go in the next run.
@@ -19,9 +19,10 @@ export interface BlobGcResult {
   strayObjectsDeleted: number;
 }
 
-/** No hosted file and no remote cache entry points at the blob. */
+/** No hosted file, remote cache entry or derived document points at the blob. */
 const unreferenced = sql`NOT EXISTS (SELECT 1 FROM package_file f WHERE f.blob_id = package_blob.id)
-  AND NOT EXISTS (SELECT 1 FROM cache_entry c WHERE c.blob_id = package_blob.id)`;
+  AND NOT EXISTS (SELECT 1 FROM cache_entry c WHERE c.blob_id = package_blob.id)
+  AND NOT EXISTS (SELECT 1 FROM derived_document d WHERE d.blob_id = package_blob.id)`;
 
 export async function runBlobGc(db: Database, bucket: R2Bucket, now: number): Promise<BlobGcResult> {
   const marked = await db.run(sql`UPDATE package_blob SET orphaned_at = ${now}

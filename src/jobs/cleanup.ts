@@ -7,11 +7,10 @@
  * with `matchFullName`. A policy with none of keepCount, removeDays or removePattern set
  * removes no versions (Gitea would remove all; we refuse to guess that).
  * Then in each remaining version only the `keepDuplicates` newest uploads of a file stay.
+ * Every removal goes through the repository's PackageWriter, so revisions bump and the
+ * format's hooks run (npm moves `latest` off a removed version).
  */
-import { recordAudit } from "../db/audit";
-import type { Database } from "../db/client";
-import { deleteFileIds, deleteVersion, listFiles, listPackages, listVersions, type PackageRow, type VersionRow } from "../db/packages";
-import type { Repository } from "../repositories/model";
+import type { PackageRow, PackageWriter, VersionRow } from "../repositories/package-source";
 import type { CleanupPolicy } from "../repositories/settings";
 
 export interface CleanupResult {
@@ -42,46 +41,50 @@ export function versionsToRemove(pkg: Pick<PackageRow, "lowerName">, versions: r
   });
 }
 
-export async function runCleanup(db: Database, repository: Repository, now: number, actor = "cleanup"): Promise<CleanupResult> {
+export async function runCleanup(writer: PackageWriter, now: number): Promise<CleanupResult> {
+  const repository = writer.repository;
   const result: CleanupResult = { repository: repository.name, versionsRemoved: 0, filesRemoved: 0 };
   const policy = repository.settings.cleanup;
   if (!policy?.enabled) return result;
-  for (const pkg of await allPackages(db, repository.id)) {
-    const versions = await listVersions(db, pkg.id);
+  for (const summary of await allPackages(writer)) {
+    const pkg = await writer.findPackageRow(summary.lowerName);
+    if (!pkg) continue;
+    const versions = await writer.listVersionRows(pkg.id);
     const doomed = versionsToRemove(pkg, versions, policy, now);
-    for (const version of doomed) await deleteVersion(db, version);
+    // One package at a time under its lock, so a concurrent publish's read-modify-write is not undone.
+    if (doomed.length) await writer.withPackageLock(pkg.lowerName, () => writer.removeVersions(pkg, doomed));
     result.versionsRemoved += doomed.length;
     if (policy.keepDuplicates > 0) {
       const doomedIds = new Set(doomed.map((v) => v.id));
       for (const version of versions.filter((v) => !doomedIds.has(v.id))) {
-        result.filesRemoved += await trimDuplicates(db, version.id, policy.keepDuplicates);
+        result.filesRemoved += await trimDuplicates(writer, pkg, version, policy.keepDuplicates);
       }
     }
   }
-  await recordAudit(db, { actor, action: "cleanup.run", repository: repository.name, detail: { versionsRemoved: result.versionsRemoved, filesRemoved: result.filesRemoved } });
+  await writer.auditEvent("cleanup.run", repository.name, { versionsRemoved: result.versionsRemoved, filesRemoved: result.filesRemoved });
   return result;
 }
 
 /** Read every package first: deleting while paging would shift the pages. */
-async function allPackages(db: Database, repositoryId: number): Promise<PackageRow[]> {
-  const all: PackageRow[] = [];
+async function allPackages(reader: PackageWriter): Promise<{ lowerName: string }[]> {
+  const all: { lowerName: string }[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const page = await listPackages(db, repositoryId, { limit: PAGE, offset });
+    const page = await reader.listPackages({ limit: PAGE, offset });
     all.push(...page);
     if (page.length < PAGE) return all;
   }
 }
 
 /** Deletes all but the `keep` newest uploads of each file name in a version. */
-async function trimDuplicates(db: Database, versionId: number, keep: number): Promise<number> {
-  const files = await listFiles(db, versionId); // newest first
+async function trimDuplicates(writer: PackageWriter, pkg: PackageRow, version: VersionRow, keep: number): Promise<number> {
+  const found = await writer.listVersionFiles(pkg.lowerName, version.lowerVersion); // newest first
   const seen = new Map<string, number>();
   const extra: number[] = [];
-  for (const { file } of files) {
+  for (const { file } of found?.files ?? []) {
     const count = (seen.get(file.lowerName) ?? 0) + 1;
     seen.set(file.lowerName, count);
     if (count > keep) extra.push(file.id);
   }
-  await deleteFileIds(db, versionId, extra);
+  await writer.deleteFiles(pkg, version, extra);
   return extra.length;
 }

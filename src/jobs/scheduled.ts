@@ -1,6 +1,6 @@
 /**
  * The cron entry: remote cache entries not requested for `cacheRetentionDays`, cleanup
- * policies of every repository (each under a lock), then orphan blob GC.
+ * policies of every repository (each under a lock), expired upload sessions, then orphan blob GC.
  */
 import { recordAudit } from "../db/audit";
 import { deleteUnusedEntries } from "../db/cache-entries";
@@ -8,6 +8,8 @@ import { openDatabase } from "../db/client";
 import { listRepositories } from "../db/repositories";
 import type { Bindings } from "../env";
 import { withLock } from "../locks/keyed-lock";
+import { backgroundSource } from "../repositories/background";
+import { abortExpiredUploads } from "../repositories/upload-sessions";
 import { runBlobGc } from "./blob-gc";
 import { runCleanup } from "./cleanup";
 
@@ -26,10 +28,11 @@ export async function runScheduledJobs(env: Bindings, now: number): Promise<void
   for (const repository of repositories) {
     if (!repository.settings.cleanup?.enabled) continue;
     try {
-      await withLock(env.LOCKS, `cleanup:${repository.name}`, LOCK_TTL_MS, () => runCleanup(db, repository, now));
+      await withLock(env.LOCKS, `cleanup:${repository.name}`, LOCK_TTL_MS, () => runCleanup(backgroundSource(env, repository, "cleanup", "cleanup", db), now));
     } catch (error) {
       console.error(JSON.stringify({ job: "cleanup", repository: repository.name, error: String(error) }));
     }
   }
+  await abortExpiredUploads(db, env.BLOBS, now);
   await withLock(env.LOCKS, "blob-gc", LOCK_TTL_MS, () => runBlobGc(db, env.BLOBS, now));
 }

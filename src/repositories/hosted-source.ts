@@ -1,43 +1,70 @@
 /**
  * The hosted PackageSource: what clients publish, stored as package → version → file → blob
- * in D1 with bytes in R2. Format routes call these intent-named operations and never touch
- * D1 or R2 themselves.
+ * in D1 with bytes in R2. It implements `PackageReader` and `PackageWriter`
+ * (./package-source.ts): format routes, the management API and cleanup all change hosted
+ * content through these methods, each of which commits one D1 batch that also bumps the
+ * package's and repository's revisions, then runs the format's hooks (./write-hooks.ts).
  */
 import type { Principal } from "../auth/principal";
 import { recordAudit } from "../db/audit";
 import type { Database } from "../db/client";
+import { findDerivedDocument, findPackageDocument, findRepositoryDocument, saveDerivedDocument } from "../db/derived-documents";
+import { addFileToExistingVersion, createOrAddFile, createVersionAndAddFile, type FileSpec, type VersionSpec } from "../db/package-writes";
 import {
-  addFileToExistingVersion,
-  createOrAddFile,
-  createVersionAndAddFile,
-  type FileSpec,
-  type VersionSpec,
-} from "../db/package-writes";
-import {
-  deleteFilesByName,
-  deleteOlderCopies,
+  deleteFileIdsStatements,
   deletePackageStatement,
   deleteVersionsStatements,
-  findNewestFile,
+  findFileByCoordinates,
+  findFileByDigest,
   findPackage,
   findVersion,
-  incrementDownloads,
   listFiles,
+  listFilesOfPackages,
+  listPackages,
   listVersions,
   listVersionsWithLastUpload,
+  olderCopyIds,
+  prunePackageStatements,
+  pruneStatements,
   searchPackagesWithVersion,
   versionMetadataStatements,
-  type BlobRow,
-  type FileWithBlob,
-  type PackageRow,
-  type PackageWithVersion,
-  type VersionRow,
 } from "../db/packages";
-import { deleteRefStatements, getProperty, listProperties, propertyStatements, type PropertyRow } from "../db/properties";
+import { deleteFilePropertiesOfVersionsStatements, deleteRefStatements, getProperty, listProperties, propertyStatements } from "../db/properties";
+import { findUserById } from "../db/users";
+import { bumpRevisionStatements, readRevisions, revisionsFromBatch, type Revisions } from "../db/revisions";
+import type { Bindings } from "../env";
 import { notFound } from "../errors";
+import { findFormat } from "../formats";
+import type { PackageChange } from "../formats/types";
 import { blobResponse, type BlobResponseOptions } from "../storage/blob-response";
 import type { BlobStore, StoreBlobOptions } from "../storage/blob-store";
+import { countDownload } from "./download-counter";
+import { indexKey } from "./index-builder";
 import type { Repository } from "./model";
+import { withPackageLock } from "./package-lock";
+import type {
+  BlobRow,
+  CreateRule,
+  DerivedDocument,
+  FileWithBlob,
+  LocatedFile,
+  MetadataUpdate,
+  NewFile,
+  PackageFileRow,
+  PackageReader,
+  PackageRow,
+  PackageSummary,
+  PackageWithVersion,
+  PackageWriter,
+  PropertyChange,
+  PropertyRefType,
+  PropertyRow,
+  VersionRow,
+} from "./package-source";
+import { UploadSessions } from "./upload-sessions";
+import { afterPackageChange, type WriteOrigin } from "./write-hooks";
+
+export type { CreateRule, MetadataUpdate, NewFile } from "./package-source";
 
 export interface SourceContext {
   db: Database;
@@ -48,33 +75,125 @@ export interface SourceContext {
   /** When the request arrived (ms); coalesced fills use it to tell concurrent callers from later ones. */
   requestStartedAt: number;
   waitUntil: (promise: Promise<unknown>) => void;
+  /** Durable Objects the writer uses: package locks and the index builder (absent in read-only contexts). */
+  env?: Pick<Bindings, "LOCKS" | "INDEXES">;
+  /** Who is writing, for hooks: a format route (default), the management API, or cleanup. */
+  origin?: WriteOrigin;
 }
 
-export type CreateRule = "create-version" | "create-or-add" | "add-to-version";
+export class HostedSource implements PackageReader, PackageWriter {
+  /** Packages whose lock this writer holds (the lock is re-entrant for hooks run inside it). */
+  private readonly held = new Set<string>();
+  readonly uploads: UploadSessions;
 
-/** A file to add: its coordinates (already normalised by the format) and its stored blob. */
-export interface NewFile {
-  packageName: string;
-  lowerName: string;
-  version: string;
-  lowerVersion: string;
-  metadata?: unknown;
-  file: Omit<FileSpec, "blobId">;
-}
-
-/** Package-level metadata changes: properties (value null deletes) and version metadata. */
-export interface MetadataUpdate {
-  properties?: { name: string; value: string | null }[];
-  versions?: { versionId: number; metadata: unknown }[];
-}
-
-export class HostedSource {
   constructor(
     readonly repository: Repository,
     private readonly ctx: SourceContext,
-  ) {}
+  ) {
+    this.uploads = new UploadSessions(repository, ctx);
+  }
 
-  /** Streams an upload into the blob store, applying the repository's size limit. */
+  // ---- Reads ----
+
+  findPackageRow(lowerName: string): Promise<PackageRow | null> {
+    return findPackage(this.ctx.db, this.repository.id, lowerName);
+  }
+
+  findVersionRow(packageId: number, lowerVersion: string): Promise<VersionRow | null> {
+    return findVersion(this.ctx.db, packageId, lowerVersion);
+  }
+
+  listVersionRows(packageId: number): Promise<VersionRow[]> {
+    return listVersions(this.ctx.db, packageId);
+  }
+
+  async listPackageVersions(lowerName: string): Promise<{ pkg: PackageRow; versions: (VersionRow & { lastUploadAt: number })[] } | null> {
+    const pkg = await this.findPackageRow(lowerName);
+    if (!pkg) return null;
+    return { pkg, versions: await listVersionsWithLastUpload(this.ctx.db, pkg.id) };
+  }
+
+  async listVersionFiles(lowerName: string, lowerVersion: string): Promise<{ pkg: PackageRow; files: FileWithBlob[] } | null> {
+    const pkg = await this.findPackageRow(lowerName);
+    const version = pkg ? await findVersion(this.ctx.db, pkg.id, lowerVersion) : null;
+    if (!pkg || !version) return null;
+    return { pkg, files: await listFiles(this.ctx.db, version.id) };
+  }
+
+  findFile(lowerName: string, lowerVersion: string, lowerFilename: string): Promise<FileWithBlob | null> {
+    return findFileByCoordinates(this.ctx.db, this.repository.id, lowerName, lowerVersion, lowerFilename);
+  }
+
+  findFileByDigest(sha256: string): Promise<LocatedFile | null> {
+    return findFileByDigest(this.ctx.db, this.repository.id, sha256);
+  }
+
+  async listPackages(page: { limit: number; offset: number; query?: string }): Promise<PackageSummary[]> {
+    const rows = await listPackages(this.ctx.db, this.repository.id, page);
+    return rows.map((p) => ({ id: p.id, name: p.name, lowerName: p.lowerName, versionCount: p.versionCount, createdAt: p.createdAt }));
+  }
+
+  listFilesOfPackages(packageIds: readonly number[]): Promise<PackageFileRow[]> {
+    return listFilesOfPackages(this.ctx.db, packageIds);
+  }
+
+  listProperties(refType: PropertyRefType, refId: number, namePrefix?: string): Promise<PropertyRow[]> {
+    return listProperties(this.ctx.db, refType, refId, namePrefix);
+  }
+
+  listPackageProperties(packageId: number, namePrefix?: string): Promise<PropertyRow[]> {
+    return listProperties(this.ctx.db, "package", packageId, namePrefix);
+  }
+
+  getPackageProperty(packageId: number, name: string): Promise<string | null> {
+    return getProperty(this.ctx.db, "package", packageId, name);
+  }
+
+  searchPackages(terms: readonly string[], tagProperty: string, limit: number): Promise<PackageWithVersion[]> {
+    return searchPackagesWithVersion(this.ctx.db, this.repository.id, { terms, tagProperty, limit });
+  }
+
+  serveFile(request: Request, found: FileWithBlob, options: BlobResponseOptions = {}): Promise<Response> {
+    if (request.method === "GET") {
+      const flush = countDownload(this.ctx.db, found.file.versionId);
+      if (flush) this.ctx.waitUntil(flush);
+    }
+    return blobResponse(request, this.ctx.bucket, found.blob, { filename: found.file.name, ...options });
+  }
+
+  serveBlob(request: Request, blob: BlobRow, options: BlobResponseOptions = {}): Promise<Response> {
+    return blobResponse(request, this.ctx.bucket, blob, options);
+  }
+
+  readBlob(blob: BlobRow): Promise<R2ObjectBody | null> {
+    return this.ctx.bucket.get(blob.r2Key);
+  }
+
+  revisions(lowerName: string | null): Promise<Revisions> {
+    return readRevisions(this.ctx.db, this.repository.id, lowerName);
+  }
+
+  findDerivedDocument(key: string): Promise<DerivedDocument | null> {
+    return findDerivedDocument(this.ctx.db, this.repository.id, key);
+  }
+
+  async repositoryIndex(name: string): Promise<DerivedDocument | null> {
+    if (!findFormat(this.repository.format)?.indexes?.some((spec) => spec.name === name)) return null;
+    const key = indexKey(this.repository.format, name);
+    const found = await findRepositoryDocument(this.ctx.db, this.repository.id, key);
+    if (found.document && found.document.revision >= found.revision) return found.document;
+    const builders = this.ctx.env?.INDEXES;
+    if (!builders) return found.document;
+    await builders.get(builders.idFromName(String(this.repository.id))).buildNow(this.repository.id);
+    return (await findRepositoryDocument(this.ctx.db, this.repository.id, key)).document;
+  }
+
+  findPackageDocument(lowerName: string, key: string): Promise<{ pkg: PackageRow; document: DerivedDocument | null } | null> {
+    return findPackageDocument(this.ctx.db, this.repository.id, lowerName, key);
+  }
+
+  // ---- Writes: each is one D1 batch ending in the revision bump, then the hooks ----
+
   storeBlob(body: ReadableStream<Uint8Array> | null, options: StoreBlobOptions): Promise<BlobRow> {
     const maxSize = this.repository.settings.maxFileSize;
     return this.ctx.blobs.store(body, { ...options, ...(maxSize === undefined ? {} : { maxSize }) });
@@ -85,8 +204,9 @@ export class HostedSource {
     const version = this.versionSpec(input);
     const file: FileSpec = { ...input.file, blobId: blob.id };
     const write = { "create-version": createVersionAndAddFile, "create-or-add": createOrAddFile, "add-to-version": addFileToExistingVersion }[rule];
-    await write(this.ctx.db, version, file);
+    const created = await write(this.ctx.db, version, file);
     await this.audit("file.upload", `${input.packageName}/${input.version}/${input.file.name}`, { size: blob.size, sha256: blob.sha256 });
+    await this.changed(input.packageName, input.lowerName, "file-added", [input.version], created.revisions);
   }
 
   /**
@@ -98,109 +218,116 @@ export class HostedSource {
   async replaceFile(input: NewFile, blob: BlobRow): Promise<void> {
     const version = this.versionSpec(input);
     const created = await createOrAddFile(this.ctx.db, version, { ...input.file, compositeKey: crypto.randomUUID(), blobId: blob.id });
-    const replaced = await deleteOlderCopies(this.ctx.db, created.versionId, input.file.lowerName, created.fileId);
-    await this.audit("file.upload", `${input.packageName}/${input.version}/${input.file.name}`, { size: blob.size, sha256: blob.sha256, replaced });
+    const older = await olderCopyIds(this.ctx.db, created.versionId, input.file.lowerName, created.fileId);
+    let revisions = created.revisions;
+    if (older.length) revisions = await this.commit(input.lowerName, deleteFileIdsStatements(this.ctx.db, created.versionId, older));
+    await this.audit("file.upload", `${input.packageName}/${input.version}/${input.file.name}`, { size: blob.size, sha256: blob.sha256, replaced: older.length });
+    await this.changed(input.packageName, input.lowerName, "file-added", [input.version], revisions);
   }
 
-  /** A package and its versions, each with the time of its newest file; null when unknown. */
-  async listPackageVersions(lowerName: string): Promise<{ pkg: PackageRow; versions: (VersionRow & { lastUploadAt: number })[] } | null> {
-    const pkg = await findPackage(this.ctx.db, this.repository.id, lowerName);
-    if (!pkg) return null;
-    return { pkg, versions: await listVersionsWithLastUpload(this.ctx.db, pkg.id) };
-  }
-
-  /** Every file of a version with its blob, newest first; null when the version is unknown. */
-  async listVersionFiles(lowerName: string, lowerVersion: string): Promise<{ pkg: PackageRow; files: FileWithBlob[] } | null> {
-    const pkg = await findPackage(this.ctx.db, this.repository.id, lowerName);
-    const version = pkg ? await findVersion(this.ctx.db, pkg.id, lowerVersion) : null;
-    if (!pkg || !version) return null;
-    return { pkg, files: await listFiles(this.ctx.db, version.id) };
-  }
-
-  async findFile(lowerName: string, lowerVersion: string, lowerFilename: string): Promise<FileWithBlob | null> {
-    const pkg = await findPackage(this.ctx.db, this.repository.id, lowerName);
-    if (!pkg) return null;
-    const version = await findVersion(this.ctx.db, pkg.id, lowerVersion);
-    if (!version) return null;
-    return findNewestFile(this.ctx.db, version.id, lowerFilename);
-  }
-
-  /** Serves a file's bytes and counts the download (off the response path). */
-  serveFile(request: Request, found: FileWithBlob, options: BlobResponseOptions = {}): Promise<Response> {
-    if (request.method === "GET") this.ctx.waitUntil(incrementDownloads(this.ctx.db, found.file.versionId));
-    return blobResponse(request, this.ctx.bucket, found.blob, { filename: found.file.name, ...options });
-  }
-
-  /** Deletes every stored copy of a file; its blobs are collected later if unreferenced. */
   async deleteFile(lowerName: string, lowerVersion: string, lowerFilename: string, label: string): Promise<void> {
-    const pkg = await findPackage(this.ctx.db, this.repository.id, lowerName);
+    const pkg = await this.findPackageRow(lowerName);
     const version = pkg ? await findVersion(this.ctx.db, pkg.id, lowerVersion) : null;
-    const deleted = version ? await deleteFilesByName(this.ctx.db, version.id, lowerFilename) : 0;
-    if (deleted === 0) throw notFound(`file ${label}`);
-    await this.audit("file.delete", label, { copies: deleted });
+    const doomed = version ? (await listFiles(this.ctx.db, version.id)).filter((f) => f.file.lowerName === lowerFilename) : [];
+    if (!pkg || !version || doomed.length === 0) throw notFound(`file ${label}`);
+    await this.removeFiles(pkg, version, doomed.map((f) => f.file.id));
+    await this.audit("file.delete", label, { copies: doomed.length });
   }
 
-  // Package metadata kept beside the files (npm dist-tags, deprecations, revisions).
-
-  findPackageRow(lowerName: string): Promise<PackageRow | null> {
-    return findPackage(this.ctx.db, this.repository.id, lowerName);
+  async deleteFiles(pkg: PackageRow, version: VersionRow, fileIds: readonly number[]): Promise<void> {
+    if (fileIds.length === 0) return;
+    await this.removeFiles(pkg, version, fileIds);
   }
 
-  findVersionRow(packageId: number, lowerVersion: string): Promise<VersionRow | null> {
-    return findVersion(this.ctx.db, packageId, lowerVersion);
-  }
-
-  /** Every version of a package with its metadata, newest first. */
-  listVersionRows(packageId: number): Promise<VersionRow[]> {
-    return listVersions(this.ctx.db, packageId);
-  }
-
-  listPackageProperties(packageId: number, namePrefix?: string): Promise<PropertyRow[]> {
-    return listProperties(this.ctx.db, "package", packageId, namePrefix);
-  }
-
-  getPackageProperty(packageId: number, name: string): Promise<string | null> {
-    return getProperty(this.ctx.db, "package", packageId, name);
-  }
-
-  /** Package properties and version metadata changed together, in one D1 batch (one transaction). */
-  async updatePackageMetadata(packageId: number, update: MetadataUpdate): Promise<void> {
-    const statements = this.metadataStatements(packageId, update);
-    if (statements.length) await this.ctx.db.$client.batch(statements);
-  }
-
-  /**
-   * Removes versions (their files by cascade; blobs are collected later if unreferenced) and
-   * applies the accompanying metadata update in the same batch. Each removal is audited.
-   */
-  async removeVersions(pkg: PackageRow, versions: readonly VersionRow[], update: MetadataUpdate): Promise<void> {
+  async removeVersions(pkg: PackageRow, versions: readonly VersionRow[], update: MetadataUpdate = {}): Promise<void> {
     const ids = versions.map((v) => v.id);
-    await this.ctx.db.$client.batch([
+    const revisions = await this.commit(pkg.lowerName, [
+      ...deleteFilePropertiesOfVersionsStatements(this.ctx.db, ids),
       ...deleteRefStatements(this.ctx.db, "version", ids),
       ...deleteVersionsStatements(this.ctx.db, ids),
       ...this.metadataStatements(pkg.id, update),
+      // Removing every version removes the package (as Gitea).
+      ...prunePackageStatements(this.ctx.db, pkg.id),
     ]);
     for (const version of versions) await this.audit("version.delete", `${pkg.name}/${version.version}`, {});
+    const change = revisions.package === null ? "package-removed" : "version-removed";
+    await this.changed(pkg.name, pkg.lowerName, change, versions.map((v) => v.version), revisions);
   }
 
-  /** Removes a package with all its versions, files and properties. */
   async removePackage(pkg: PackageRow, versionIds: readonly number[]): Promise<void> {
-    await this.ctx.db.$client.batch([
+    const versions = versionIds.length ? await listVersions(this.ctx.db, pkg.id) : [];
+    const revisions = await this.commit(pkg.lowerName, [
+      ...deleteFilePropertiesOfVersionsStatements(this.ctx.db, versionIds),
       ...deleteRefStatements(this.ctx.db, "version", versionIds),
       ...deleteRefStatements(this.ctx.db, "package", [pkg.id]),
       deletePackageStatement(this.ctx.db, pkg.id),
     ]);
     await this.audit("package.delete", pkg.name, { versions: versionIds.length });
+    await this.changed(pkg.name, pkg.lowerName, "package-removed", versions.map((v) => v.version), revisions);
   }
 
-  /** Packages matching every term, each with its `tagProperty` version (else the newest). */
-  searchPackages(terms: readonly string[], tagProperty: string, limit: number): Promise<PackageWithVersion[]> {
-    return searchPackagesWithVersion(this.ctx.db, this.repository.id, { terms, tagProperty, limit });
+  async updatePackageMetadata(pkg: PackageRow, update: MetadataUpdate): Promise<void> {
+    const statements = this.metadataStatements(pkg.id, update);
+    if (statements.length === 0) return;
+    const revisions = await this.commit(pkg.lowerName, statements);
+    await this.changed(pkg.name, pkg.lowerName, "metadata-changed", [], revisions);
   }
 
-  /** Audits a format-level change that is not a file upload or delete (dist-tags, deprecations). */
+  async setProperties(pkg: PackageRow, changes: readonly PropertyChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    const revisions = await this.commit(pkg.lowerName, propertyStatements(this.ctx.db, changes));
+    await this.changed(pkg.name, pkg.lowerName, "metadata-changed", [], revisions);
+  }
+
+  async withPackageLock<T>(lowerName: string, work: () => Promise<T>): Promise<T> {
+    if (this.held.has(lowerName)) return work();
+    const locks = this.ctx.env?.LOCKS;
+    if (!locks) throw new Error("package locks need the LOCKS binding in the source context");
+    return withPackageLock(locks, this.repository.id, lowerName, async () => {
+      this.held.add(lowerName);
+      try {
+        return await work();
+      } finally {
+        this.held.delete(lowerName);
+      }
+    });
+  }
+
+  /** Stores a derived document for `revision` (no revision bump: it is derived, not content). */
+  async storeDerivedDocument(key: string, revision: number, text: string, contentType: string): Promise<BlobRow> {
+    const bytes = new TextEncoder().encode(text);
+    const blob = await this.ctx.blobs.store(new Blob([bytes]).stream(), { declaredSize: bytes.byteLength });
+    await saveDerivedDocument(this.ctx.db, { repositoryId: this.repository.id, key, revision, blobId: blob.id, contentType, builtAt: Date.now() });
+    return blob;
+  }
+
   auditEvent(action: string, target: string, detail: Record<string, unknown> = {}): Promise<void> {
     return this.audit(action, target, detail);
+  }
+
+  async publisher(): Promise<{ name: string; email: string | null }> {
+    const { principal } = this.ctx;
+    const user = principal.userId === null ? null : await findUserById(this.ctx.db, principal.userId);
+    return { name: principal.name, email: user?.email ?? null };
+  }
+
+  private async removeFiles(pkg: PackageRow, version: VersionRow, fileIds: readonly number[]): Promise<void> {
+    const revisions = await this.commit(pkg.lowerName, [
+      ...deleteFileIdsStatements(this.ctx.db, version.id, fileIds),
+      ...pruneStatements(this.ctx.db, version.id, pkg.id),
+    ]);
+    await this.changed(pkg.name, pkg.lowerName, "file-removed", [version.version], revisions);
+  }
+
+  /** Runs a write batch with the revision bump appended; one batch is one transaction. */
+  private async commit(lowerName: string, statements: readonly D1PreparedStatement[]): Promise<Revisions> {
+    const results = await this.ctx.db.$client.batch([...statements, ...bumpRevisionStatements(this.ctx.db, this.repository.id, lowerName)]);
+    return revisionsFromBatch(results);
+  }
+
+  private changed(packageName: string, lowerName: string, change: PackageChange, versions: readonly string[], revisions: Revisions): Promise<void> {
+    const event = { repository: this.repository, packageName, lowerName, change, versions, origin: this.ctx.origin ?? "format", revisions };
+    return afterPackageChange(event, this, this.ctx.env?.INDEXES);
   }
 
   private metadataStatements(packageId: number, update: MetadataUpdate): D1PreparedStatement[] {

@@ -5,7 +5,8 @@
 import type { Context } from "hono";
 import { authorize, type Access } from "../auth/authorize";
 import { openDatabase } from "../db/client";
-import { findRepository } from "../db/repositories";
+import { findRepository, listMembers } from "../db/repositories";
+import { rememberMembers } from "../db/repository-with-members";
 import type { AppEnv } from "../env";
 import { RegistryError } from "../errors";
 import { BlobStore } from "../storage/blob-store";
@@ -23,7 +24,18 @@ export function sourceContext(c: Context<AppEnv>): SourceContext {
     requestId: c.var.requestId,
     requestStartedAt: c.var.requestStartedAt,
     waitUntil: (promise) => c.executionCtx.waitUntil(promise.catch((error: unknown) => console.error(error))),
+    env: { LOCKS: c.env.LOCKS, INDEXES: c.env.INDEXES },
   };
+}
+
+/** The named repository: from the lookup started beside authentication when there is one (prefetch.ts). */
+async function lookUp(c: Context<AppEnv>, context: SourceContext, name: string): Promise<Repository | null> {
+  const prefetched = c.var.repositoryPrefetch ? await c.var.repositoryPrefetch : null;
+  if (prefetched?.repository.name === name) {
+    if (prefetched.repository.kind === "virtual") rememberMembers(context.db, prefetched.repository.id, prefetched.members);
+    return prefetched.repository;
+  }
+  return findRepository(context.db, name);
 }
 
 export async function loadRepository(
@@ -34,7 +46,7 @@ export async function loadRepository(
 ): Promise<{ repository: Repository; context: SourceContext }> {
   const name = c.req.param("repo") ?? "";
   const context = sourceContext(c);
-  const repository = await findRepository(context.db, name);
+  const repository = await lookUp(c, context, name);
   if (!repository || repository.format !== format) throw new RegistryError("not_found", `repository ${name} not found`);
   c.set("repositoryName", repository.name);
   authorize(c.var.principal, repository, access, options);
@@ -55,4 +67,17 @@ export async function loadHostedSource(c: Context<AppEnv>, format: string, acces
   }
   if (access === "write") throw new RegistryError("method_not_allowed", `${repository.kind} repository ${repository.name} does not accept uploads`);
   throw new RegistryError("not_found", `${repository.kind} repository ${repository.name} has no hosted files`);
+}
+
+/**
+ * The hosted sources a read covering a whole repository looks at (npm search): the
+ * repository itself, or a virtual repository's hosted members in priority order; a remote
+ * repository has none.
+ */
+export async function loadHostedReaders(c: Context<AppEnv>, format: string): Promise<HostedSource[]> {
+  const { repository, context } = await loadRepository(c, format, "read");
+  if (repository.kind === "hosted") return [new HostedSource(repository, context)];
+  if (repository.kind === "remote") return [];
+  const members = await listMembers(context.db, repository.id);
+  return members.filter((m) => m.repository.kind === "hosted").map((m) => new HostedSource(m.repository, context));
 }

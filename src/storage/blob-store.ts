@@ -57,6 +57,31 @@ export class BlobStore {
     return this.recordBlob(key, digests);
   }
 
+  /**
+   * Records an R2 object already written under `key` (a completed multipart upload session)
+   * as a blob: its digests are computed by streaming it back once; a duplicate of an
+   * existing blob is dropped in favour of that blob.
+   */
+  async adopt(key: string, options: StoreBlobOptions = {}): Promise<BlobRow> {
+    const object = await this.bucket.get(key);
+    if (!object) throw new RegistryError("internal", `uploaded object ${key} is missing`);
+    const digesting = new DigestingStream(options);
+    const drained = object.body.pipeThrough(digesting).pipeTo(new WritableStream());
+    let digests: Digests;
+    try {
+      await drained;
+      digests = await digesting.digests;
+    } catch (error) {
+      await this.bucket.delete(key);
+      throw digesting.failure ?? error;
+    }
+    if (options.expectedSha256 && options.expectedSha256.toLowerCase() !== digests.sha256) {
+      await this.bucket.delete(key);
+      throw new RegistryError("digest_mismatch", `sha256 of the upload is ${digests.sha256}, not ${options.expectedSha256}`);
+    }
+    return this.recordBlob(key, digests);
+  }
+
   async findBySha256(sha256: string): Promise<BlobRow | null> {
     const row = await this.db.select().from(packageBlobs).where(eq(packageBlobs.sha256, sha256)).get();
     return row ?? null;

@@ -1,10 +1,21 @@
 /**
- * Coalesced cache fills (DESIGN §5): one Durable Object per (remote repository, path). All
- * concurrent misses for that path call `fill()` on the same object, which runs one upstream
- * request and one R2 write and hands every caller the same outcome; callers then read the
- * same stored blob, so they receive identical bytes. A failed fill fails all waiting callers
- * at once, and the next request after it starts a new one (no retry storm: the circuit
- * breaker counts the failure).
+ * Coalesced, streaming cache fills (DESIGN §5): one Durable Object per (remote repository,
+ * cache key). All concurrent misses for that key call `fill()` on the same object, which
+ * runs one upstream request and one R2 write.
+ *
+ * - The caller whose call starts the fill may ask to stream (`stream: true`): when nothing
+ *   is cached yet (a stale copy must stay the answer if the refill fails), it gets the
+ *   upstream body as it arrives (outcome "streaming", a ReadableStream over RPC) while the
+ *   same bytes are written to R2 (fill-tee.ts). Everyone else waits for the stored blob and
+ *   reads it from R2, so followers cost no memory here and all receive identical bytes.
+ * - The object owns the fill, not the caller: a first client that disconnects only stops
+ *   receiving, and the R2 write goes on. The fill's promise is registered with
+ *   `ctx.waitUntil`, and with compatibility date ≥ 2026-10-01 pending I/O keeps a Durable
+ *   Object alive after its caller is gone.
+ * - A failed fill, including an upstream body cut off midway, stores nothing, errors the
+ *   streaming client's body, and fails all waiting callers at once; a request that arrived
+ *   before the failure gets it too, the next one starts a new fill (no retry storm: the
+ *   circuit breaker counts the failure).
  */
 import { DurableObject } from "cloudflare:workers";
 import { findCacheEntry, markChecked, saveCacheEntry, saveMissingEntry } from "../db/cache-entries";
@@ -13,24 +24,49 @@ import { findRemoteConfig } from "../db/repositories";
 import type { Bindings } from "../env";
 import { BlobStore } from "../storage/blob-store";
 import { isOffline, recordUpstreamFailure, recordUpstreamSuccess } from "./circuit";
+import { teeForFill } from "./fill-tee";
 import { isFresh } from "./freshness";
-import { fetchUpstream } from "./upstream";
+import { fetchUpstream, keptHeaders } from "./upstream";
 
 export interface FillRequest {
   repositoryId: number;
-  /** Cache key; also the upstream path unless `upstreamPath` is given (variants of one path). */
+  /** Cache key; also the upstream path unless `upstreamUrl` or `upstreamPath` is given (variants of one URL). */
   key: string;
   upstreamPath?: string;
+  /** Absolute URL to fetch, on any host (default: the remote's URL + `upstreamPath ?? key`). */
+  upstreamUrl?: string;
   kind: "metadata" | "artifact";
   accept?: string;
+  /** Upstream response headers to store with the entry and replay on hits. */
+  keepHeaders?: readonly string[];
+  /** Hosts besides the remote URL's own that may receive its stored credentials. */
+  credentialHosts?: readonly string[];
+  /** When this call starts the fill, hand it the body as it arrives (outcome "streaming"). */
+  stream?: boolean;
   /** When the client's request arrived; a fill that failed after this moment answers it too. */
   requestedAt: number;
+}
+
+export interface StreamingFill {
+  outcome: "streaming";
+  body: ReadableStream<Uint8Array>;
+  /** The body's length when the upstream declared it (and did not encode the body). */
+  size: number | null;
+  contentType: string | null;
+  headers: Record<string, string>;
 }
 
 export type FillResult =
   | { outcome: "fetched" | "revalidated" | "fresh" }
   | { outcome: "missing" }
   | { outcome: "unavailable"; reason: string };
+
+/**
+ * A body that ends within this many bytes is stored before anyone is served (small files
+ * gain nothing from streaming, and the caller then gets an ordinary stored hit); past it the
+ * first client receives the body while it is being written.
+ */
+export const STREAM_AFTER_BYTES = 1024 * 1024;
 
 export function fillObjectName(repositoryId: number, key: string): string {
   return `${repositoryId}:${key}`;
@@ -41,25 +77,30 @@ export class CacheFill extends DurableObject<Bindings> {
   private lastFailure: { completedAt: number; result: FillResult } | null = null;
 
   /**
-   * Joins the fill in progress, or starts one. A request that was already under way when
-   * the previous fill failed gets that failure too, rather than retrying the upstream.
+   * Joins the fill in progress (and waits for its stored result), or starts one. A request
+   * that was already under way when the previous fill failed gets that failure too, rather
+   * than retrying the upstream.
    */
-  async fill(request: FillRequest): Promise<FillResult> {
+  async fill(request: FillRequest): Promise<FillResult | StreamingFill> {
     if (!this.inflight && this.lastFailure && request.requestedAt < this.lastFailure.completedAt) return this.lastFailure.result;
-    if (!this.inflight) {
-      this.inflight = this.runFill(request)
-        .then((result) => {
-          this.lastFailure = result.outcome === "unavailable" ? { completedAt: Date.now(), result } : null;
-          return result;
-        })
-        .finally(() => {
-          this.inflight = null;
-        });
-    }
-    return this.inflight;
+    if (this.inflight) return this.inflight;
+    let streamStarted: ((start: StreamingFill) => void) | null = null;
+    const streaming = request.stream ? new Promise<StreamingFill>((resolve) => (streamStarted = resolve)) : null;
+    const run = this.runFill(request, streamStarted)
+      .then((result) => {
+        this.lastFailure = result.outcome === "unavailable" ? { completedAt: Date.now(), result } : null;
+        return result;
+      })
+      .finally(() => {
+        this.inflight = null;
+      });
+    this.inflight = run;
+    // The fill belongs to this object, not to the caller that started it.
+    this.ctx.waitUntil(run.catch(() => {}));
+    return streaming ? Promise.race([streaming, run]) : run;
   }
 
-  private async runFill(request: FillRequest): Promise<FillResult> {
+  private async runFill(request: FillRequest, onStream: ((start: StreamingFill) => void) | null): Promise<FillResult> {
     const db = openDatabase(this.env.DB);
     const now = Date.now();
     const config = await findRemoteConfig(db, request.repositoryId);
@@ -72,7 +113,9 @@ export class CacheFill extends DurableObject<Bindings> {
     const stored = cached?.entry.status === "ok" ? cached.entry : null;
     const result = await fetchUpstream(config, request.upstreamPath ?? request.key, {
       credentialsKey: this.env.CREDENTIALS_KEY,
+      ...(request.upstreamUrl ? { url: request.upstreamUrl } : {}),
       ...(request.accept ? { accept: request.accept } : {}),
+      ...(request.credentialHosts ? { credentialHosts: request.credentialHosts } : {}),
       ...(stored ? { validators: { etag: stored.etag, lastModified: stored.lastModified } } : {}),
     });
     switch (result.kind) {
@@ -91,24 +134,38 @@ export class CacheFill extends DurableObject<Bindings> {
       case "ok": {
         const { response } = result;
         const length = response.headers.get("Content-Length");
-        const encoded = response.headers.has("Content-Encoding");
+        const size = length && !response.headers.has("Content-Encoding") ? Number(length) : null;
+        const contentType = response.headers.get("Content-Type");
+        const headers = keptHeaders(response.headers, request.keepHeaders);
         const threshold = Number(this.env.MULTIPART_THRESHOLD_BYTES ?? "") || undefined;
         let blob;
+        const body = response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+        const tee = teeForFill(body, {
+          streamAfterBytes: STREAM_AFTER_BYTES,
+          idleTimeoutMs: config.timeoutMs,
+          // With a stale copy to fall back on, a failure must still be answerable with it: no streaming.
+          ...(onStream && !stored ? { onClient: (client: ReadableStream<Uint8Array>) => onStream({ outcome: "streaming", body: client, size, contentType, headers }) } : {}),
+        });
         try {
-          blob = await new BlobStore(db, this.env.BLOBS, threshold).store(response.body, {
-            ...(length && !encoded ? { declaredSize: Number(length) } : {}),
-          });
+          blob = await new BlobStore(db, this.env.BLOBS, threshold).store(tee.store, size === null ? {} : { declaredSize: size });
         } catch (error) {
+          tee.fail(error);
           await recordUpstreamFailure(db, config.repositoryId, now);
           return { outcome: "unavailable", reason: `upstream body failed: ${error instanceof Error ? error.message : String(error)}` };
         }
-        await saveCacheEntry(db, config.repositoryId, request.key, {
+        const entry = {
           kind: request.kind,
           blobId: blob.id,
-          contentType: response.headers.get("Content-Type"),
+          contentType,
           etag: response.headers.get("ETag"),
           lastModified: response.headers.get("Last-Modified"),
-        }, now);
+          headers: Object.keys(headers).length > 0 ? JSON.stringify(headers) : null,
+        };
+        await saveCacheEntry(db, config.repositoryId, request.key, entry, now).catch((error: unknown) => {
+          tee.fail(error);
+          throw error;
+        });
+        tee.closeClient();
         await recordUpstreamSuccess(db, config);
         // Without validators from the upstream, identical bytes (same sha256) count as revalidated.
         return { outcome: stored?.blobId === blob.id ? "revalidated" : "fetched" };

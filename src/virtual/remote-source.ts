@@ -4,8 +4,11 @@
  * revalidates it (MISS / REVALIDATED). When the upstream is down, timing out, answering 5xx
  * or assumed offline, a stale entry is served (STALE) and with none a 502 follows.
  * 404/410 are cached briefly as negative entries and answered as "not found" (null).
+ *
+ * The cache key is whatever the caller passes; a caller whose answer differs by `Accept`
+ * puts the variant into the key, so each variant is its own entry and its own fill.
  */
-import { findCacheEntry, recordCacheHit, type CacheEntryWithBlob } from "../db/cache-entries";
+import { findCacheEntry, type CacheEntryWithBlob } from "../db/cache-entries";
 import type { BlobRow } from "../db/packages";
 import { findRemoteConfig } from "../db/repositories";
 import type { Bindings } from "../env";
@@ -13,8 +16,9 @@ import { RegistryError } from "../errors";
 import type { PathClass } from "../formats/types";
 import type { SourceContext } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
-import { fillObjectName } from "./cache-fill";
+import { fillObjectName, type FillRequest } from "./cache-fill";
 import { isFresh } from "./freshness";
+import { countCacheHit } from "./hit-counter";
 
 export type CacheStatus = "HIT" | "MISS" | "STALE" | "REVALIDATED";
 
@@ -22,6 +26,32 @@ export interface RemoteHit {
   blob: BlobRow;
   contentType: string | null;
   cache: CacheStatus;
+  /** The upstream response headers kept with the entry (`keepHeaders`), lower-case names. */
+  headers: Record<string, string>;
+}
+
+/** The upstream body as it arrives, handed to the request that started the fill (see `open`). */
+export interface RemoteStream {
+  blob: null;
+  body: ReadableStream<Uint8Array>;
+  /** Length the upstream declared, when it did. */
+  size: number | null;
+  contentType: string | null;
+  cache: "MISS";
+  headers: Record<string, string>;
+}
+
+export interface RemoteGetOptions {
+  /** Sent upstream as `Accept`. Does not change the cache key: put the variant into `key`. */
+  accept?: string;
+  /** Upstream path relative to the remote's URL, when it differs from the key. */
+  upstreamPath?: string;
+  /** Absolute upstream URL on any host (e.g. a file link on files.pythonhosted.org); wins over `upstreamPath`. */
+  upstreamUrl?: string;
+  /** Upstream response headers to keep with the entry and return on every hit (e.g. `Docker-Content-Digest`). */
+  keepHeaders?: readonly string[];
+  /** Hosts besides the remote URL's own that may receive the remote's stored credentials. */
+  credentialHosts?: readonly string[];
 }
 
 export class RemoteSource {
@@ -37,32 +67,48 @@ export class RemoteSource {
     return cached?.entry.status === "ok" && cached.blob ? cached : null;
   }
 
+  /** The key's stored bytes from cache or upstream (after any fill is stored); null when the upstream does not have it. */
+  async get(key: string, kind: PathClass, options: RemoteGetOptions = {}): Promise<RemoteHit | null> {
+    return (await this.read(key, kind, options, false)) as RemoteHit | null;
+  }
+
   /**
-   * The path's bytes from cache or upstream; null when the upstream does not have it.
-   * `upstreamPath` lets one upstream path be cached under several keys (e.g. npm's full and
-   * abbreviated packuments, told apart by `accept`).
+   * Like `get`, for a caller that serves the bytes straight to a client: when this request
+   * starts the fill it gets the upstream body while it is being stored (a RemoteStream), so
+   * the client's first bytes do not wait for the whole download.
    */
-  async get(key: string, kind: PathClass, options: { accept?: string; upstreamPath?: string } = {}): Promise<RemoteHit | null> {
-    const { accept, upstreamPath } = options;
+  open(key: string, kind: PathClass, options: RemoteGetOptions = {}): Promise<RemoteHit | RemoteStream | null> {
+    return this.read(key, kind, options, true);
+  }
+
+  private async read(key: string, kind: PathClass, options: RemoteGetOptions, stream: boolean): Promise<RemoteHit | RemoteStream | null> {
     const [cached, config] = await Promise.all([
       findCacheEntry(this.ctx.db, this.repository.id, key),
       findRemoteConfig(this.ctx.db, this.repository.id),
     ]);
     if (!config) throw new RegistryError("upstream_unavailable", `remote repository ${this.repository.name} has no upstream`);
-    const now = Date.now();
-    if (cached && isFresh(cached.entry, config, now)) return this.hit(cached, "HIT");
+    if (cached && isFresh(cached.entry, config, Date.now())) return this.hit(cached, "HIT");
 
     const fills = this.env.FILLS;
     const stub = fills.get(fills.idFromName(fillObjectName(this.repository.id, key)));
-    const result = await stub.fill({
+    const request: FillRequest = {
       repositoryId: this.repository.id,
       key,
       kind,
       requestedAt: this.ctx.requestStartedAt,
-      ...(accept ? { accept } : {}),
-      ...(upstreamPath ? { upstreamPath } : {}),
-    });
+      stream,
+      ...(options.accept ? { accept: options.accept } : {}),
+      ...(options.upstreamPath ? { upstreamPath: options.upstreamPath } : {}),
+      ...(options.upstreamUrl ? { upstreamUrl: options.upstreamUrl } : {}),
+      ...(options.keepHeaders ? { keepHeaders: options.keepHeaders } : {}),
+      ...(options.credentialHosts ? { credentialHosts: options.credentialHosts } : {}),
+    };
+    const result = await stub.fill(request);
     switch (result.outcome) {
+      case "streaming": {
+        const { body, size, contentType, headers } = result;
+        return { blob: null, body, size, contentType, cache: "MISS", headers };
+      }
       case "missing":
         return null;
       case "unavailable":
@@ -78,7 +124,17 @@ export class RemoteSource {
 
   private hit(cached: CacheEntryWithBlob, cache: CacheStatus): RemoteHit | null {
     if (cached.entry.status !== "ok" || !cached.blob) return null;
-    this.ctx.waitUntil(recordCacheHit(this.ctx.db, cached.entry.id, Date.now()));
-    return { blob: cached.blob, contentType: cached.entry.contentType, cache };
+    const write = countCacheHit(this.ctx.db, cached.entry, Date.now());
+    if (write) this.ctx.waitUntil(write);
+    return { blob: cached.blob, contentType: cached.entry.contentType, cache, headers: parseKept(cached.entry.headers) };
+  }
+}
+
+function parseKept(json: string | null): Record<string, string> {
+  if (!json) return {};
+  try {
+    return JSON.parse(json) as Record<string, string>;
+  } catch {
+    return {};
   }
 }

@@ -12,7 +12,7 @@ import { HostedSource } from "../repositories/hosted-source";
 import { loadRepository } from "../repositories/loader";
 import { withEdgeCache } from "./edge-cache";
 import { RemoteSource } from "./remote-source";
-import { remoteHitResponse } from "./responses";
+import { remoteResponse } from "./remote-response";
 import { VirtualSource } from "./virtual-source";
 
 type ProxiedFormat = Pick<FormatModule, "name" | "challengeAnonymousReads"> & { proxy: ProxySpec };
@@ -28,8 +28,8 @@ export async function serveRead(c: Context<AppEnv>, format: ProxiedFormat, path:
         return format.proxy.readHosted(new HostedSource(repository, context), path, request);
       case "remote": {
         // The cache is keyed by path alone, so the client's Accept is not forwarded upstream.
-        const hit = await new RemoteSource(repository, context, c.env).get(path, kind);
-        return hit ? remoteHitResponse(request, context.bucket, hit, repository.name) : null;
+        const hit = await new RemoteSource(repository, context, c.env).open(path, kind);
+        return hit ? remoteResponse(request, context.bucket, hit, repository.name) : null;
       }
       case "virtual": {
         const members = await listMembers(context.db, repository.id);

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import { runBlobGc } from "../../src/jobs/blob-gc";
-import { api, bytes, call, createRepository } from "../helpers/client";
+import { api, bytes, call, createRepository, sha256 } from "../helpers/client";
 
 const HOUR = 3600 * 1000;
 
@@ -82,8 +82,10 @@ describe("cleanup policies", () => {
 describe("orphan blob GC", () => {
   it("deletes a blob 24 h after its last file went, from D1 and R2", async () => {
     await createRepository({ name: "g1", format: "generic", kind: "hosted", visibility: "public" });
-    await upload("g1", "p", "1", "x.bin", bytes(2048, 42));
-    const blob = await env.DB.prepare("SELECT id, r2_key FROM package_blob ORDER BY id DESC LIMIT 1").first<{ id: number; r2_key: string }>();
+    const content = bytes(2048, 42);
+    await upload("g1", "p", "1", "x.bin", content);
+    // By content: other blobs (derived documents built in the background) may be newer.
+    const blob = await env.DB.prepare("SELECT id, r2_key FROM package_blob WHERE sha256 = ?").bind(await sha256(content)).first<{ id: number; r2_key: string }>();
     expect(blob).toBeTruthy();
     await call("/generic/g1/p/1/x.bin", { method: "DELETE" });
     const db = openDatabase(env.DB);

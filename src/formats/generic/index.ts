@@ -2,6 +2,7 @@
 import type { FormatModule } from "../types";
 import { jsonErrorResponse } from "./errors";
 import { genericProxy } from "./proxy";
+import { genericIndexes } from "./repository-index";
 import { genericRoutes } from "./routes";
 
 export const genericFormat: FormatModule = {
@@ -9,4 +10,5 @@ export const genericFormat: FormatModule = {
   routes: genericRoutes,
   errorResponse: (error, { requestId }) => jsonErrorResponse(error, requestId),
   proxy: genericProxy,
+  indexes: genericIndexes,
 };

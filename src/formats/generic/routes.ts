@@ -11,6 +11,7 @@ import { RegistryError } from "../../errors";
 import { loadHostedSource } from "../../repositories/loader";
 import { serveRead } from "../../virtual/serve";
 import { parseGenericPath, type GenericCoordinates } from "./names";
+import { INDEX_PATH } from "./repository-index";
 import { genericProxy } from "./proxy";
 
 export const genericRoutes = new Hono<AppEnv>();
@@ -85,10 +86,22 @@ genericRoutes.put("/*", async (c) => {
 });
 
 genericRoutes.get("/*", async (c) => {
+  if (new URL(c.req.url).pathname === `/generic/${c.req.param("repo") ?? ""}/${INDEX_PATH}`) return serveIndex(c);
   const coords = coordinates(c);
   const path = [coords.packageName, coords.version, coords.filename].map(encodeURIComponent).join("/");
   return serveRead(c, { name: "generic", proxy: genericProxy }, path, `${coords.packageName}/${coords.version}/${coords.filename} not found`);
 });
+
+/** The repository listing (./repository-index.ts); hosted repositories only. */
+async function serveIndex(c: Context<AppEnv>): Promise<Response> {
+  const source = await loadHostedSource(c, "generic", "read");
+  const index = await source.repositoryIndex("index.json");
+  if (!index) throw new RegistryError("not_found", "no index");
+  return source.serveBlob(c.req.raw, index.blob, {
+    contentType: "application/json; charset=utf-8",
+    headers: { "Cache-Control": "no-cache", "X-Index-Revision": String(index.revision) },
+  });
+}
 
 genericRoutes.delete("/*", async (c) => {
   const coords = coordinates(c);

@@ -4,7 +4,7 @@
  * The document is a pure function of stored rows (timestamps included), so a client that
  * fetches the XML and then its .sha1 in two requests gets matching bytes.
  */
-import type { FileWithBlob } from "../../db/packages";
+import type { FileWithBlob } from "../../repositories/package-source";
 import type { HostedSource } from "../../repositories/hosted-source";
 import { mavenPackageLowerName } from "./classify";
 import { groupIdToPath, parseMavenPath, type MavenMetadataCoordinates } from "./coordinates";

@@ -5,7 +5,7 @@
  * `readHostedMaven` is also the hook the virtual engine calls for hosted members.
  */
 import { toHex } from "../../auth/crypto";
-import type { BlobRow } from "../../db/packages";
+import type { BlobRow } from "../../repositories/package-source";
 import type { HostedSource } from "../../repositories/hosted-source";
 import { decodeMavenPath, mavenCoordinates, mavenPackageLowerName } from "./classify";
 import type { MavenArtifactCoordinates, MavenChecksum, MavenMetadataCoordinates } from "./coordinates";

@@ -5,6 +5,7 @@
  */
 import type { FormatModule } from "../types";
 import { npmErrorResponse } from "./errors";
+import { npmHooks } from "./hooks";
 import { npmRoutes } from "./routes";
 
 export { ABBREVIATED_MEDIA_TYPE, abbreviateVersion, buildPackumentText, renderVersion, sortVersions, tarballUrl } from "./packument";
@@ -17,4 +18,5 @@ export const npmFormat: FormatModule = {
   name: "npm",
   routes: npmRoutes,
   errorResponse: (error, { requestId }) => npmErrorResponse(error, requestId),
+  hooks: npmHooks,
 };

@@ -134,6 +134,30 @@ export function buildPackumentText(versions: readonly StoredVersion[], distTags:
   return joinMembers(top);
 }
 
+/**
+ * The abbreviated ("corgi") packument of a hosted package as JSON text: `name`, `modified`,
+ * `dist-tags` and each version reduced to the install fields, built straight from the
+ * stored versions (one parsed at a time).
+ */
+export function buildAbbreviatedText(versions: readonly StoredVersion[], distTags: Readonly<Record<string, string>>, options: PackumentOptions): string {
+  const byVersion = new Map(versions.map((v) => [v.version, v]));
+  const tags: Record<string, string> = {};
+  for (const [tag, version] of Object.entries(distTags)) if (byVersion.has(version)) tags[tag] = version;
+  const rendered: [string, string][] = [];
+  for (const version of sortVersions([...byVersion.keys()])) {
+    const stored = byVersion.get(version);
+    if (!stored) continue;
+    const metadata = typeof stored.metadata === "string" ? parseObject(stored.metadata) : stored.metadata;
+    rendered.push([version, JSON.stringify(abbreviateVersion(renderVersion(metadata, options.name, version, options.tarballBase)))]);
+  }
+  return joinMembers([
+    ["name", JSON.stringify(options.name)],
+    ["modified", JSON.stringify(new Date(options.modified).toISOString())],
+    ["dist-tags", JSON.stringify(tags)],
+    ["versions", joinMembers(rendered)],
+  ]);
+}
+
 function parseObject(text: string): JsonObject {
   const value: unknown = JSON.parse(text);
   return isObject(value) ? value : {};

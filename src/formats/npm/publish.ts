@@ -11,16 +11,14 @@ import type { Context } from "hono";
 import { valid } from "semver";
 import type { AppEnv } from "../../env";
 import { RegistryError } from "../../errors";
-import { findUserById } from "../../db/users";
 import type { HostedSource } from "../../repositories/hosted-source";
-import { sourceContext } from "../../repositories/loader";
 import { base64Extent, base64Stream, decodeBase64Chunks } from "./base64";
 import { storedVersionObject, type NpmDocument, type VersionDocument } from "./document";
 import { tagsAfterPublish } from "./dist-tags";
 import { digestChunks, sriFromHex, verifyTarball } from "./integrity";
 import { tarballFilename, validateNpmName, validateTagName, type NpmName } from "./names";
 import type { AttachmentRange } from "./publish-body";
-import { loadState, saveState, withPackageLock } from "./state";
+import { loadState, saveState } from "./state";
 
 export function publishedOver(version: string): RegistryError {
   return new RegistryError("denied", `You cannot publish over the previously published versions: ${version}.`);
@@ -50,10 +48,9 @@ function tarballAttachment(doc: NpmDocument, attachments: readonly AttachmentRan
  * `_npmUser` as npmjs records it: the publisher's name and email. npm view prints
  * `name <email>` and shows "<undefined>" without an email, so an unknown one is "".
  */
-async function publisher(c: Context<AppEnv>): Promise<{ name: string; email: string }> {
-  const { principal } = c.var;
-  const user = principal.userId === null ? null : await findUserById(sourceContext(c).db, principal.userId);
-  return { name: principal.name, email: user?.email ?? "" };
+async function publisher(source: HostedSource): Promise<{ name: string; email: string }> {
+  const { name, email } = await source.publisher();
+  return { name, email: email ?? "" };
 }
 
 export async function publishVersion(
@@ -86,12 +83,12 @@ export async function publishVersion(
   const filename = tarballFilename(name, version);
   const metadata = storedVersionObject(
     manifest,
-    { name: name.name, version, _id: `${name.name}@${version}`, _npmUser: await publisher(c) },
+    { name: name.name, version, _id: `${name.name}@${version}`, _npmUser: await publisher(source) },
     { integrity: sriFromHex("sha512", blob.sha512), shasum: blob.sha1 },
   );
   const readme = doc.readme ?? (typeof manifest.readme === "string" ? manifest.readme : undefined);
 
-  const rev = await withPackageLock(c.env.LOCKS, source.repository.id, lowerName, async () => {
+  const rev = await source.withPackageLock(lowerName, async () => {
     try {
       await source.addFile(
         "create-version",

@@ -8,15 +8,14 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import { RegistryError } from "../../errors";
-import { listMembers } from "../../db/repositories";
 import { HostedSource } from "../../repositories/hosted-source";
-import { loadHostedSource, loadRepository } from "../../repositories/loader";
+import { loadHostedReaders, loadHostedSource, loadRepository } from "../../repositories/loader";
 import { parseDocument, readBody } from "./document";
 import { validateNpmName } from "./names";
 import { parseNpmPath, type NpmRoute } from "./paths";
 import { publishVersion } from "./publish";
 import { scanPublishBody } from "./publish-body";
-import { serveTarball, serveVersion } from "./read";
+import { serveHostedPackument, serveTarball, serveVersion } from "./read";
 import { search } from "./search";
 import { listTags, removeTag, setTag } from "./tags";
 import { unpublishPackage, unpublishTarball } from "./unpublish";
@@ -40,23 +39,14 @@ function notAllowed(c: Context<AppEnv>): never {
 
 const hosted = (c: Context<AppEnv>, access: "read" | "write") => loadHostedSource(c, "npm", access);
 
-/** Hosted repositories a search covers: the repository itself, or a virtual's hosted members (remote upstreams are not searched). */
-async function searchableSources(c: Context<AppEnv>): Promise<HostedSource[]> {
-  const { repository, context } = await loadRepository(c, "npm", "read");
-  if (repository.kind === "hosted") return [new HostedSource(repository, context)];
-  if (repository.kind === "remote") return [];
-  const members = await listMembers(context.db, repository.id);
-  return members.filter((m) => m.repository.kind === "hosted").map((m) => new HostedSource(m.repository, context));
-}
-
 /** Packuments, version documents and tarballs from any kind of repository. */
 async function serveRead(c: Context<AppEnv>, r: Extract<NpmRoute, { kind: "packument" | "version" | "tarball" }>): Promise<Response> {
   const name = validateNpmName(r.name, "existing");
   const { repository, context } = await loadRepository(c, "npm", "read");
   if (repository.kind === "hosted") {
     const source = new HostedSource(repository, context);
-    // Hosted packuments are precomputed per package revision too: no rebuild per request.
-    if (r.kind === "packument") return serveProxiedPackument(c, repository, context, name);
+    // Hosted packuments are stored per package revision: no rebuild per request.
+    if (r.kind === "packument") return serveHostedPackument(c, source, name);
     if (r.kind === "version") return serveVersion(c, source, name, r.spec);
     return serveTarball(c, source, name, r.filename);
   }
@@ -73,7 +63,7 @@ npmRoutes.get("/*", async (c) => {
     case "ping":
       return ping(c);
     case "search":
-      return search(c, await searchableSources(c));
+      return search(c, await loadHostedReaders(c, "npm"));
     case "packument":
     case "version":
     case "tarball":

@@ -12,10 +12,9 @@
  * Scores are not popularity figures (a hosted registry has none): final = searchScore / 4.
  */
 import type { Context } from "hono";
-import type { PackageWithVersion } from "../../db/packages";
 import type { AppEnv } from "../../env";
 import { RegistryError } from "../../errors";
-import type { HostedSource } from "../../repositories/hosted-source";
+import type { PackageReader, PackageWithVersion } from "../../repositories/package-source";
 import { TAG_PREFIX } from "./dist-tags";
 import type { JsonObject } from "./packument";
 
@@ -111,7 +110,7 @@ function intParam(value: string | undefined, fallback: number, min: number, max:
 }
 
 /** Searches hosted repositories (a virtual's hosted members, in priority order: a name found twice counts once). */
-export async function search(c: Context<AppEnv>, sources: readonly HostedSource[]): Promise<Response> {
+export async function search(c: Context<AppEnv>, sources: readonly PackageReader[]): Promise<Response> {
   const query = parseSearchText(c.req.query("text") ?? "");
   const size = intParam(c.req.query("size"), 20, 0, MAX_SIZE, "size");
   const from = intParam(c.req.query("from"), 0, 0, Number.MAX_SAFE_INTEGER, "from");

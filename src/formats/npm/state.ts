@@ -9,10 +9,8 @@
  * old packument (npm unpublish, npm deprecate) is refused with 409 instead of undoing a
  * concurrent publish, as CouchDB did.
  */
-import { withLock, type KeyedLock } from "../../locks/keyed-lock";
-import type { PackageRow } from "../../db/packages";
 import { RegistryError } from "../../errors";
-import type { HostedSource, MetadataUpdate } from "../../repositories/hosted-source";
+import type { MetadataUpdate, PackageReader, PackageRow, PackageWriter } from "../../repositories/package-source";
 import { TAG_PREFIX, tagPropertyChanges, tagsFromProperties, type DistTags } from "./dist-tags";
 
 export const STATE_PROPERTY = "npm.state";
@@ -42,7 +40,7 @@ function parseState(value: string | null, pkg: PackageRow): { revision: number; 
 }
 
 /** The package's state, or null when the package does not exist. */
-export async function loadState(source: HostedSource, lowerName: string): Promise<NpmState | null> {
+export async function loadState(source: PackageReader, lowerName: string): Promise<NpmState | null> {
   const pkg = await source.findPackageRow(lowerName);
   if (!pkg) return null;
   const [tagRows, stateValue] = await Promise.all([source.listPackageProperties(pkg.id, TAG_PREFIX), source.getPackageProperty(pkg.id, STATE_PROPERTY)]);
@@ -67,9 +65,9 @@ export function stateUpdate(state: NpmState, change: StateChange, now = Date.now
 }
 
 /** Writes tags, readme and version metadata and bumps the revision, in one batch; returns the new `_rev`. */
-export async function saveState(source: HostedSource, state: NpmState, change: StateChange): Promise<string> {
+export async function saveState(source: PackageWriter, state: NpmState, change: StateChange): Promise<string> {
   const { update, rev } = stateUpdate(state, change);
-  await source.updatePackageMetadata(state.pkg.id, update);
+  await source.updatePackageMetadata(state.pkg, update);
   return rev;
 }
 
@@ -77,22 +75,5 @@ export async function saveState(source: HostedSource, state: NpmState, change: S
 export function checkRevision(state: NpmState, rev: string | undefined): void {
   if (rev !== undefined && rev !== revString(state)) {
     throw new RegistryError("conflict", `Document update conflict: revision ${rev} is not the current ${revString(state)}; fetch the package again and retry`);
-  }
-}
-
-const LOCK_TTL_MS = 15_000;
-const LOCK_WAIT_MS = 10_000;
-
-/** Runs `work` holding the package's lock, waiting (with backoff) while another request holds it. */
-export async function withPackageLock<T>(locks: DurableObjectNamespace<KeyedLock>, repositoryId: number, lowerName: string, work: () => Promise<T>): Promise<T> {
-  const key = `npm:${repositoryId}:${lowerName}`;
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  let delay = 10;
-  for (;;) {
-    const result = await withLock(locks, key, LOCK_TTL_MS, async () => ({ value: await work() }));
-    if (result) return result.value;
-    if (Date.now() + delay > deadline) throw new RegistryError("conflict", `package ${lowerName} is being changed by another request; retry`);
-    await scheduler.wait(delay + Math.floor(Math.random() * delay));
-    delay = Math.min(delay * 2, 250);
   }
 }

@@ -10,7 +10,7 @@ import type { AppEnv } from "../../env";
 import { RegistryError, notFound } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
 import { validateTagName, type NpmName } from "./names";
-import { loadState, saveState, withPackageLock } from "./state";
+import { loadState, saveState } from "./state";
 
 export async function listTags(c: Context<AppEnv>, source: HostedSource, name: NpmName): Promise<Response> {
   const state = await loadState(source, name.name.toLowerCase());
@@ -35,7 +35,7 @@ export async function setTag(c: Context<AppEnv>, source: HostedSource, name: Npm
   validateTagName(tag);
   const version = await requestedVersion(c.req.raw);
   const lowerName = name.name.toLowerCase();
-  await withPackageLock(c.env.LOCKS, source.repository.id, lowerName, async () => {
+  await source.withPackageLock(lowerName, async () => {
     const state = await loadState(source, lowerName);
     if (!state || state.pkg.name !== name.name) throw notFound(`package ${name.name}`);
     const row = await source.findVersionRow(state.pkg.id, version.toLowerCase());
@@ -50,7 +50,7 @@ export async function setTag(c: Context<AppEnv>, source: HostedSource, name: Npm
 export async function removeTag(c: Context<AppEnv>, source: HostedSource, name: NpmName, tag: string): Promise<Response> {
   if (tag === "latest") throw new RegistryError("bad_request", "the latest dist-tag cannot be removed; point it at another version with npm dist-tag add");
   const lowerName = name.name.toLowerCase();
-  await withPackageLock(c.env.LOCKS, source.repository.id, lowerName, async () => {
+  await source.withPackageLock(lowerName, async () => {
     const state = await loadState(source, lowerName);
     if (!state || state.pkg.name !== name.name) throw notFound(`package ${name.name}`);
     if (state.tags[tag] === undefined) throw notFound(`dist-tag ${tag} of ${name.name}`);

@@ -12,13 +12,13 @@
  * Blobs are not deleted here; blob GC removes them once nothing references them.
  */
 import type { Context } from "hono";
-import type { VersionRow } from "../../db/packages";
+import type { VersionRow } from "../../repositories/package-source";
 import type { AppEnv } from "../../env";
 import { RegistryError, notFound } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
 import { tagsAfterRemoval } from "./dist-tags";
 import { versionFromFilename, type NpmName } from "./names";
-import { checkRevision, loadState, stateUpdate, withPackageLock, type NpmState, type StateChange } from "./state";
+import { checkRevision, loadState, stateUpdate, type NpmState, type StateChange } from "./state";
 
 /**
  * Removes `removed` versions (the caller holds the lock) and applies `change` to what remains;
@@ -48,7 +48,7 @@ const ok = (c: Context<AppEnv>) => c.json({ ok: true });
 /** DELETE `/{name}/-rev/{rev}`: the whole package. */
 export async function unpublishPackage(c: Context<AppEnv>, source: HostedSource, name: NpmName, rev: string): Promise<Response> {
   const lowerName = name.name.toLowerCase();
-  await withPackageLock(c.env.LOCKS, source.repository.id, lowerName, async () => {
+  await source.withPackageLock(lowerName, async () => {
     const state = await loadState(source, lowerName);
     if (!state) throw notFound(`package ${name.name}`);
     checkRevision(state, rev);
@@ -63,7 +63,7 @@ export async function unpublishTarball(c: Context<AppEnv>, source: HostedSource,
   const lowerName = name.name.toLowerCase();
   const version = versionFromFilename(name, filename);
   if (version === null) throw new RegistryError("not_found", `${filename} is not a tarball of ${name.name}`);
-  await withPackageLock(c.env.LOCKS, source.repository.id, lowerName, async () => {
+  await source.withPackageLock(lowerName, async () => {
     const state = await loadState(source, lowerName);
     if (!state) throw notFound(`package ${name.name}`);
     checkRevision(state, rev);

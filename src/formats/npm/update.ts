@@ -11,7 +11,7 @@
  * concurrent publish cannot undo it.
  */
 import type { Context } from "hono";
-import type { VersionRow } from "../../db/packages";
+import type { VersionRow } from "../../repositories/package-source";
 import type { AppEnv } from "../../env";
 import { RegistryError, notFound } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
@@ -20,7 +20,7 @@ import type { DistTags } from "./dist-tags";
 import { validateTagName, type NpmName } from "./names";
 import type { JsonObject } from "./packument";
 import { removeVersionsLocked } from "./unpublish";
-import { checkRevision, loadState, saveState, withPackageLock, type NpmState } from "./state";
+import { checkRevision, loadState, saveState, type NpmState } from "./state";
 
 interface Plan {
   metadata: { versionId: number; metadata: JsonObject }[];
@@ -78,7 +78,7 @@ export async function updatePackument(c: Context<AppEnv>, source: HostedSource, 
   const unpublish = urlRev !== undefined;
   if (unpublish && doc.versions === undefined) throw new RegistryError("bad_request", "the packument must list the versions to keep", { field: "versions" });
   const lowerName = name.name.toLowerCase();
-  const rev = await withPackageLock(c.env.LOCKS, source.repository.id, lowerName, async () => {
+  const rev = await source.withPackageLock(lowerName, async () => {
     const state = await loadState(source, lowerName);
     if (!state) throw notFound(`package ${name.name}`);
     checkRevision(state, urlRev ?? doc._rev);

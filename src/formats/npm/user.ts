@@ -12,13 +12,9 @@
  */
 import type { Context } from "hono";
 import { z } from "zod";
-import { generateToken, sha256Hex, verifyPassword } from "../../auth/crypto";
-import { recordAudit } from "../../db/audit";
-import { insertToken } from "../../db/tokens";
-import { findUserByName } from "../../db/users";
+import { loginWithPassword } from "../../auth/password-login";
 import type { AppEnv } from "../../env";
 import { RegistryError } from "../../errors";
-import { findRepository } from "../../db/repositories";
 import { loadRepository, sourceContext } from "../../repositories/loader";
 
 export async function whoami(c: Context<AppEnv>): Promise<Response> {
@@ -48,29 +44,13 @@ export async function login(c: Context<AppEnv>, username: string): Promise<Respo
   if (!parsed.success) throw new RegistryError("bad_request", "the body must be JSON {name, password}", { field: "(body)" });
   if (parsed.data.name !== username) throw new RegistryError("bad_request", `body name "${parsed.data.name}" does not match the URL's "${username}"`, { field: "name" });
 
-  const user = await findUserByName(context.db, username);
-  const valid = user !== null && !user.disabled && user.passwordHash !== null && (await verifyPassword(parsed.data.password, user.passwordHash));
-  if (!user || !valid) throw new RegistryError("unauthorized", "incorrect username or password");
-  // Checked after the password, so an anonymous caller cannot probe private repository names.
-  const repository = await findRepository(context.db, c.req.param("repo") ?? "");
-  if (!repository || repository.format !== "npm") throw new RegistryError("not_found", `repository ${c.req.param("repo") ?? ""} not found`);
-
-  const token = generateToken();
-  const row = await insertToken(context.db, {
-    userId: user.id,
-    name: `npm login (${repository.name})`,
-    hash: await sha256Hex(token),
-    scopes: ["read", "write"],
-    repositories: [repository.name],
-    expiresAt: null,
-  });
-  await recordAudit(context.db, {
-    actor: user.name,
-    action: "token.create",
-    repository: repository.name,
-    target: String(row.id),
-    detail: { via: "npm login", scopes: ["read", "write"] },
+  const { token, username: name } = await loginWithPassword(context.db, {
+    username,
+    password: parsed.data.password,
+    repositoryName: c.req.param("repo") ?? "",
+    format: "npm",
+    via: "npm login",
     requestId: c.var.requestId,
   });
-  return c.json({ ok: true, id: `org.couchdb.user:${user.name}`, token }, 201);
+  return c.json({ ok: true, id: `org.couchdb.user:${name}`, token }, 201);
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `cache_entry` ADD `headers` text;

@@ -1,0 +1,105 @@
+/**
+ * The IndexBuilder Durable Object (one per repository): rebuilds the repository's
+ * whole-repository indexes (`FormatModule.indexes`) after writes settle.
+ * - Every write calls `schedule()`, which (re)sets the alarm to `DEBOUNCE_MS` from now, but
+ *   never later than `MAX_DELAY_MS` after the first unbuilt write: N writes within the
+ *   window cause one build, and a steady stream of writes still gets a build per MAX_DELAY.
+ * - The alarm runs the build. Builds are serialised (alarms never overlap, and `buildNow`
+ *   queues behind a running build); a write during a build sets the alarm again, so exactly
+ *   one more build follows.
+ * - A build reads the repository revision first, builds every index through a PackageReader
+ *   and stores each as derived document `index:{format}:{name}` for that revision.
+ * - `buildNow()` is for a reader that finds the stored index older than the repository.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { openDatabase } from "../db/client";
+import { findRepositoryById } from "../db/repositories";
+import type { Bindings } from "../env";
+import { findFormat } from "../formats";
+import { backgroundSource } from "./background";
+
+export const DEBOUNCE_MS = 2_000;
+export const MAX_DELAY_MS = 30_000;
+
+export const indexKey = (format: string, name: string): string => `index:${format}:${name}`;
+
+interface BuilderState {
+  repositoryId: number;
+  /** When the oldest write not yet covered by a build was scheduled. */
+  firstPendingAt: number | null;
+  builds: number;
+  lastBuiltRevision: number | null;
+}
+
+export class IndexBuilder extends DurableObject<Bindings> {
+  private running: Promise<number | null> = Promise.resolve(null);
+  private building = false;
+
+  async schedule(repositoryId: number, now = Date.now()): Promise<void> {
+    const state = await this.state(repositoryId);
+    const first = state.firstPendingAt ?? now;
+    await this.ctx.storage.put("state", { ...state, repositoryId, firstPendingAt: first } satisfies BuilderState);
+    await this.ctx.storage.setAlarm(Math.min(now + DEBOUNCE_MS, first + MAX_DELAY_MS));
+  }
+
+  override async alarm(): Promise<void> {
+    await this.enqueue();
+  }
+
+  /** Builds now (after any running build) and returns the repository revision built, or null. */
+  async buildNow(repositoryId: number): Promise<number | null> {
+    await this.state(repositoryId);
+    return this.enqueue();
+  }
+
+  /** Builds done so far and the revision of the last one (observability, tests). */
+  async status(): Promise<{ builds: number; lastBuiltRevision: number | null; alarm: number | null }> {
+    const state = await this.ctx.storage.get<BuilderState>("state");
+    return { builds: state?.builds ?? 0, lastBuiltRevision: state?.lastBuiltRevision ?? null, alarm: await this.ctx.storage.getAlarm() };
+  }
+
+  private enqueue(): Promise<number | null> {
+    const next = this.running.catch(() => null).then(() => this.build());
+    this.running = next;
+    return next;
+  }
+
+  private async build(): Promise<number | null> {
+    // The queue in `enqueue` makes this unreachable; kept as a guard the tests rely on.
+    if (this.building) throw new Error("index builds overlapped");
+    this.building = true;
+    try {
+      return await this.buildOnce();
+    } finally {
+      this.building = false;
+    }
+  }
+
+  private async buildOnce(): Promise<number | null> {
+    const state = await this.ctx.storage.get<BuilderState>("state");
+    if (!state) return null;
+    // Writes from here on are not covered by this build: they start a new debounce window.
+    await this.ctx.storage.put("state", { ...state, firstPendingAt: null } satisfies BuilderState);
+    const db = openDatabase(this.env.DB);
+    const repository = await findRepositoryById(db, state.repositoryId);
+    const specs = repository ? (findFormat(repository.format)?.indexes ?? []) : [];
+    if (!repository || specs.length === 0) return null;
+    const source = backgroundSource(this.env, repository, "index-builder", "format", db);
+    const { repository: revision } = await source.revisions(null);
+    for (const spec of specs) {
+      const text = await spec.build(source);
+      await source.storeDerivedDocument(indexKey(repository.format, spec.name), revision, text, spec.contentType);
+    }
+    const latest = (await this.ctx.storage.get<BuilderState>("state")) ?? state;
+    await this.ctx.storage.put("state", { ...latest, builds: latest.builds + 1, lastBuiltRevision: revision } satisfies BuilderState);
+    return revision;
+  }
+
+  private async state(repositoryId: number): Promise<BuilderState> {
+    const stored = await this.ctx.storage.get<BuilderState>("state");
+    if (stored) return stored;
+    const fresh: BuilderState = { repositoryId, firstPendingAt: null, builds: 0, lastBuiltRevision: null };
+    await this.ctx.storage.put("state", fresh);
+    return fresh;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * After every committed change to hosted content: the format's `onPackageChanged` hook
+ * runs (before the request answers, so the next read sees its fixes), then the
+ * repository's whole-repository indexes are scheduled with the IndexBuilder (debounced).
+ */
+import { findFormat } from "../formats";
+import type { PackageChangedEvent } from "../formats/types";
+import type { IndexBuilder } from "./index-builder";
+import type { PackageWriter } from "./package-source";
+
+export type WriteOrigin = "format" | "api" | "cleanup";
+
+export async function afterPackageChange(
+  event: PackageChangedEvent,
+  writer: PackageWriter,
+  indexBuilders: DurableObjectNamespace<IndexBuilder> | undefined,
+): Promise<void> {
+  const format = findFormat(event.repository.format);
+  await format?.hooks?.onPackageChanged?.(event, writer);
+  if (format?.indexes?.length && indexBuilders) {
+    await indexBuilders.get(indexBuilders.idFromName(String(event.repository.id))).schedule(event.repository.id);
+  }
+}

@@ -1,0 +1,91 @@
+// Read-path budget (docs/architecture-hosted.md): a warm read — hosted, or through a
+// virtual repository; with a token or anonymous — costs at most 2 sequential D1 round
+// trips and writes nothing to D1. Counted with a proxy around the D1 binding, never timed.
+import { beforeAll, describe, expect, it } from "vitest";
+import { flushDownloads } from "../../src/repositories/download-counter";
+import { openDatabase } from "../../src/db/client";
+import { env } from "cloudflare:test";
+import { countRoundTrips } from "../helpers/d1-round-trips";
+import { BASE, call, createRepository, createToken } from "../helpers/client";
+import { publish, tarballBytes } from "./npm-helpers";
+
+let token = "";
+
+function get(path: string, auth: string | null, headers: Record<string, string> = {}): Request {
+  return new Request(`${BASE}${path}`, { headers: { ...headers, ...(auth ? { Authorization: `Bearer ${auth}` } : {}) } });
+}
+
+/** The second of two identical requests (the first warms stored documents and the token's last-used time). */
+async function warm(path: string, auth: string | null, headers: Record<string, string> = {}) {
+  const first = await countRoundTrips(get(path, auth, headers));
+  expect(first.response.status).toBe(200);
+  // Download counts are buffered per isolate; start the measured request with an empty buffer.
+  await flushDownloads(openDatabase(env.DB));
+  return countRoundTrips(get(path, auth, headers));
+}
+
+beforeAll(async () => {
+  await createRepository({ name: "rp-hosted", format: "generic", kind: "hosted", visibility: "public" });
+  await createRepository({ name: "rp-private", format: "generic", kind: "hosted", visibility: "private" });
+  await createRepository({ name: "rp-virtual", format: "generic", kind: "virtual", visibility: "private", members: [{ repository: "rp-private" }] });
+  await createRepository({ name: "rp-npm", format: "npm", kind: "hosted", visibility: "private" });
+  for (const repo of ["rp-hosted", "rp-private"]) {
+    expect((await call(`/generic/${repo}/tool/1.0/tool.bin`, { method: "PUT", body: "some bytes" })).status).toBe(201);
+  }
+  expect((await publish("rp-npm", "@rp/pkg", "1.0.0", tarballBytes(100))).status).toBe(201);
+  expect((await publish("rp-npm", "@rp/pkg", "1.1.0", tarballBytes(120))).status).toBe(201);
+  // A stored token (looked up in D1), not the bootstrap admin secret.
+  token = await createToken({ name: "rp", scopes: ["read"] });
+});
+
+describe("warm reads cost at most 2 sequential D1 round trips and no D1 write", () => {
+  it("hosted generic download, anonymous", async () => {
+    const { response, counts } = await warm("/generic/rp-hosted/tool/1.0/tool.bin", null);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("some bytes");
+    expect(counts.roundTrips).toBeLessThanOrEqual(2);
+    expect(counts.writes).toBe(0);
+  });
+
+  it("hosted generic download, with a token", async () => {
+    const { response, counts } = await warm("/generic/rp-private/tool/1.0/tool.bin", token);
+    expect(response.status).toBe(200);
+    expect(counts.roundTrips).toBeLessThanOrEqual(2);
+    expect(counts.writes).toBe(0);
+  });
+
+  it("npm hosted packument, with a token (full and abbreviated)", async () => {
+    for (const accept of ["application/json", "application/vnd.npm.install-v1+json"]) {
+      const { response, counts } = await warm("/npm/rp-npm/@rp%2fpkg", token, { Accept: accept });
+      expect(response.status).toBe(200);
+      expect(Object.keys(((await response.json()) as { versions: object }).versions)).toEqual(["1.0.0", "1.1.0"]);
+    expect(counts.roundTrips).toBeLessThanOrEqual(2);
+      expect(counts.writes).toBe(0);
+    }
+  });
+
+  it("generic download through a virtual repository (hosted member), with a token", async () => {
+    const { response, counts } = await warm("/generic/rp-virtual/tool/1.0/tool.bin", token);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("X-Registry-Member")).toBe("rp-private");
+    expect(counts.roundTrips).toBeLessThanOrEqual(2);
+    expect(counts.writes).toBe(0);
+  });
+
+  it("the counter sees sequential round trips (a cold packument build costs more)", async () => {
+    await publish("rp-npm", "@rp/pkg", "1.2.0", tarballBytes(130));
+    const { response, counts } = await countRoundTrips(get("/npm/rp-npm/@rp%2fpkg", token));
+    expect(response.status).toBe(200);
+    expect(counts.roundTrips).toBeGreaterThan(2);
+  });
+});
+
+describe("download counts are buffered off the read path", () => {
+  it("downloads are counted once the buffer is flushed", async () => {
+    await flushDownloads(openDatabase(env.DB));
+    for (let i = 0; i < 3; i++) expect((await call("/generic/rp-hosted/tool/1.0/tool.bin", { token: null })).status).toBe(200);
+    await flushDownloads(openDatabase(env.DB));
+    const versions = (await (await call("/api/v1/repositories/rp-hosted/packages/tool/versions")).json()) as { versions: { downloads: number }[] };
+    expect(versions.versions[0]?.downloads).toBeGreaterThanOrEqual(3);
+  });
+});
