@@ -26,6 +26,13 @@ export interface ApiRouteSpec {
 
 const routes: ApiRouteSpec[] = [];
 
+/** The body of every error answer (src/formats/generic/errors.ts), whatever its status. */
+const errorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
+  requestId: z.string(),
+});
+const errorResponse = { description: "Error (400 invalid input, 401 no or bad credentials, 403 not allowed, 404 unknown, 409 conflict, …)", content: { "application/json": { schema: z.toJSONSchema(errorSchema, { target: "draft-2020-12" }) } } };
+
 const templateParams = (path: string): string[] => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? "");
 
 export function declareRoute<S extends ApiRouteSpec>(spec: S): S {
@@ -69,12 +76,16 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       description: `Requires: ${route.auth}.`,
       tags: [route.tag],
       parameters,
-      responses: Object.fromEntries(
-        Object.entries(route.responses).map(([status, r]) => [
-          status,
-          { description: r.description, ...(r.schema ? { content: { "application/json": { schema: jsonSchema(r.schema, "output") } } } : {}) },
-        ]),
-      ),
+      responses: {
+        ...Object.fromEntries(
+          Object.entries(route.responses).map(([status, r]) => [
+            status,
+            { description: r.description, ...(r.schema ? { content: { "application/json": { schema: jsonSchema(r.schema, "output") } } } : {}) },
+          ]),
+        ),
+        // Any status not listed above is an error with the one error body.
+        default: errorResponse,
+      },
     };
     if (route.body) operation.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } };
     paths[route.path] = { ...paths[route.path], [route.method]: operation };

@@ -8,6 +8,13 @@
  * `wrangler dev` is started in its own process group; `stop()` signals the whole group so
  * no workerd child is left behind.
  *
+ * One registry per e2e run: test/e2e/global-setup.ts starts it once (vitest globalSetup) and
+ * `provide`s its URL and admin token; inside a vitest run `startRegistry()` returns a handle
+ * to that shared instance whose `stop()` does nothing, so each suite isolates itself by its own
+ * repositories, users and tokens. A suite that needs its own Worker vars (`vars`), a live
+ * `src/` (`source`) or `private: true` gets a private instance, as does any caller outside
+ * vitest (bench/*.mjs).
+ *
  * By default the Worker is bundled once (`wrangler deploy --dry-run --outdir`, the deploy
  * bundler) and served with `wrangler dev <bundle> --no-bundle` with config watching off, so
  * edits to src/ or wrangler.toml during a run cannot reload workerd mid-test. Set
@@ -18,7 +25,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { createWriteStream, existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -53,6 +60,11 @@ export interface Registry extends WranglerDev {
   adminToken: string;
 }
 
+/** A registry this process started: also where its log is written. */
+export interface PrivateRegistry extends Registry {
+  logFile: string;
+}
+
 export interface StartOptions {
   /** How long to wait for `GET /healthz` to answer 200; default 90 s. */
   readyTimeoutMs?: number;
@@ -62,7 +74,24 @@ export interface StartOptions {
   label?: string;
   /** `bundle` (default; env E2E_WORKER_SOURCE overrides): a frozen bundle; `src`: live src/. */
   source?: "bundle" | "src";
+  /** A registry of its own even inside an e2e run (implied by `vars` and `source`). */
+  private?: boolean;
+  /** Also append everything wrangler prints to this file (the shared instance's log). */
+  logFile?: string;
 }
+
+/** What global-setup.ts hands every suite about the shared registry (vitest `provide`). */
+export interface SharedRegistryInfo {
+  baseUrl: string;
+  port: number;
+  stateDir: string;
+  pid: number;
+  adminToken: string;
+  logFile: string;
+}
+
+/** The key global-setup.ts provides the shared registry under. */
+export const SHARED_REGISTRY_KEY = "edgeRegistryE2E";
 
 /** Asks the kernel for a free loopback TCP port. */
 export function freePort(): Promise<number> {
@@ -109,12 +138,50 @@ function wranglerEnv(stateDir: string): NodeJS.ProcessEnv {
 
 const LOG_LIMIT = 256 * 1024;
 
-/** Applies migrations into a fresh state dir, starts `wrangler dev` and waits for /healthz. */
+/**
+ * The registry for a suite: inside an e2e run (vitest, with global-setup.ts) the shared one,
+ * whose `stop()` is a no-op; otherwise, or when `vars`/`source`/`private` ask for it, a
+ * private one (see startPrivateRegistry).
+ */
 export async function startRegistry(options: StartOptions = {}): Promise<Registry> {
+  const wantsPrivate = options.private === true || options.vars !== undefined || options.source !== undefined;
+  if (!wantsPrivate) {
+    const shared = await sharedRegistry();
+    if (shared) return shared;
+  }
+  return startPrivateRegistry(options);
+}
+
+/** The instance global-setup.ts started, or null outside a vitest run that provides one. */
+export async function sharedRegistry(): Promise<Registry | null> {
+  if (!process.env["VITEST"]) return null;
+  const { inject } = await import("vitest");
+  const info = (inject as (key: string) => unknown)(SHARED_REGISTRY_KEY) as SharedRegistryInfo | undefined;
+  if (!info) return null;
+  return {
+    ...info,
+    logs: () => tailOfFile(info.logFile, LOG_LIMIT),
+    // Shared by every suite of the run: global-setup.ts stops it after the last one.
+    stop: async () => {},
+  };
+}
+
+function tailOfFile(path: string, limit: number): string {
+  try {
+    const text = readFileSync(path, "utf8");
+    return text.length > limit ? text.slice(text.length - limit) : text;
+  } catch {
+    return "";
+  }
+}
+
+/** Applies migrations into a fresh state dir, starts `wrangler dev` and waits for /healthz. */
+export async function startPrivateRegistry(options: StartOptions = {}): Promise<PrivateRegistry> {
   const stateDir = await mkdtemp(join(tmpdir(), `${options.label ?? "edge-registry-e2e"}-`));
   const persistTo = join(stateDir, "state");
   await mkdir(persistTo);
   const adminToken = `er_e2e_${randomBytes(24).toString("hex")}`;
+  const logFile = options.logFile ?? join(stateDir, "wrangler-dev.log");
   const env = wranglerEnv(stateDir);
   const wrangler = (args: string[], what: string): void => {
     const run = spawnSync(nodeBinary(), [wranglerEntry(), ...args], { cwd: repoRoot, env, encoding: "utf8", timeout: 120_000 });
@@ -141,10 +208,11 @@ export async function startRegistry(options: StartOptions = {}): Promise<Registr
     args: scriptArgs,
     vars: { ADMIN_TOKEN: adminToken, CREDENTIALS_KEY: randomBytes(32).toString("base64"), ...options.vars },
     watch: scriptArgs.length === 0,
+    logFile,
     ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
     isReady: (status, body) => status === 200 && /"status"\s*:\s*"ok"/.test(body),
   });
-  return { ...dev, adminToken };
+  return { ...dev, adminToken, logFile };
 }
 
 export interface WranglerDevOptions {
@@ -164,6 +232,8 @@ export interface WranglerDevOptions {
   readyPath?: string;
   /** Whether the answer to readyPath means ready (default: status 200). */
   isReady?: (status: number, body: string) => boolean;
+  /** Also append everything wrangler prints to this file. */
+  logFile?: string;
 }
 
 /** Starts `wrangler dev` on a free loopback port in its own process group and waits until ready. */
@@ -188,6 +258,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
           readyTimeoutMs: options.readyTimeoutMs ?? 90_000,
           readyPath: options.readyPath ?? "/healthz",
           isReady: options.isReady ?? ((status) => status === 200),
+          ...(options.logFile === undefined ? {} : { logFile: options.logFile }),
         });
       } catch (error) {
         lastError = error;
@@ -212,6 +283,7 @@ interface LaunchInput {
   readyTimeoutMs: number;
   readyPath: string;
   isReady: (status: number, body: string) => boolean;
+  logFile?: string;
 }
 
 async function launch(input: LaunchInput): Promise<WranglerDev> {
@@ -230,7 +302,9 @@ async function launch(input: LaunchInput): Promise<WranglerDev> {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
+  const logStream = input.logFile === undefined ? null : createWriteStream(input.logFile, { flags: "a" });
   const append = (chunk: Buffer): void => {
+    logStream?.write(chunk);
     log += chunk.toString("utf8");
     if (log.length > LOG_LIMIT) log = log.slice(log.length - LOG_LIMIT);
   };
@@ -265,6 +339,7 @@ async function launch(input: LaunchInput): Promise<WranglerDev> {
     // wrangler may exit before its workerd children: make sure the group is gone.
     killGroup("SIGKILL");
     unregister();
+    await new Promise<void>((done) => (logStream ? logStream.end(done) : done()));
     if (process.env["E2E_KEEP_STATE"] !== "1") await rm(stateDir, { recursive: true, force: true });
   };
 
@@ -275,6 +350,7 @@ async function launch(input: LaunchInput): Promise<WranglerDev> {
       const { code, signal } = exited as { code: number | null; signal: NodeJS.Signals | null };
       unregister();
       killGroup("SIGKILL");
+      logStream?.end();
       throw new EarlyExit(`wrangler dev exited (${code ?? signal}) before it was ready:\n${log}`);
     }
     try {
@@ -435,7 +511,7 @@ export function clientGate(command: string): { available: boolean; skip: boolean
     available,
     skip: !available && !isCI(),
     assertAvailable() {
-      if (!available) throw new Error(`${command} is not installed (required in CI; see E2E_APT_PACKAGES in .ci/run)`);
+      if (!available) throw new Error(`${command} is not installed (required in CI; test/e2e/clients/ installs it, run by .ci/run)`);
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Maven helpers for e2e tests and benchmarks that run the real `mvn` (3.8.7, JDK 17).
  *
- * The machine's `~/.m2/repository` is pre-filled with the pinned plugins and is the only way
- * mvn works offline, so it must stay untouched. `isolatedLocalRepo()` builds a throwaway
+ * `~/.m2/repository` holds the pinned plugins (test/e2e/clients/maven.ts pre-fetches them;
+ * the suites' own settings.xml replaces the machine's, so they cannot download plugins
+ * themselves), and it must stay untouched by the suites. `isolatedLocalRepo()` builds a throwaway
  * local repository that *links* to it (one symlink per entry) except along the test's own
  * groupId paths, which are real, initially empty directories: what mvn downloads for the
  * test lands in the temp dir, plugins still resolve from the pre-filled cache, and a fresh
@@ -17,7 +18,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli, type CliResult } from "./harness.ts";
 
-/** Pinned plugin versions known to be in the pre-filled ~/.m2 (mvn cannot download plugins here). */
+/** Pinned plugin versions; test/e2e/clients/maven.ts pre-fetches them into ~/.m2. */
 export const MAVEN_PLUGINS = {
   deploy: "org.apache.maven.plugins:maven-deploy-plugin:3.1.2",
   resources: "3.3.1",

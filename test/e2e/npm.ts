@@ -108,7 +108,8 @@ export function ensureNpmTools(options: { log?: (line: string) => void } = {}): 
 
 /**
  * Gate for a suite that needs the npm tools: outside CI a failed install skips the suite;
- * in CI (`CI=true`) it is a failure (`assertAvailable()` in beforeAll rethrows).
+ * in CI (`CI=true`) it is a failure (`assertAvailable()` in beforeAll rethrows). `.ci/run`
+ * installs them first (test/e2e/clients/npm.ts).
  */
 export function npmToolsGate(): { tools: NpmTools | null; skip: boolean; assertAvailable(): NpmTools } {
   let tools: NpmTools | null = null;

@@ -1,5 +1,5 @@
-import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { BlobStore } from "../../src/storage/blob-store";
 import { bytes, call, createRepository } from "../helpers/client";
 import { fakeNpmPackage } from "../helpers/fake-npm";
 import { UPSTREAM, useFakeUpstream } from "../helpers/upstream";
@@ -164,16 +164,32 @@ describe("npm virtual repository", () => {
     const local = await hosted();
     expect((await publish(local, "huge", "2.0.0", bytes(8, 1))).status).toBe(201);
     const v = await virtual([{ repository: outside }, { repository: local }], { shielding: false });
-    const requests = await Promise.all(Array.from({ length: 32 }, () => call(`/npm/${v}/huge`)));
+    // Every blob the 32 requests write goes through BlobStore.store (observed, not replaced):
+    // the upstream packument once (one fill) and the merged document with its winners
+    // companion once (one build). A build per request would write 32 merged documents.
+    const stores = vi.spyOn(BlobStore.prototype, "store");
+    let written: number;
+    let requests: Response[];
+    try {
+      requests = await Promise.all(Array.from({ length: 32 }, () => call(`/npm/${v}/huge`)));
+      written = stores.mock.calls.length;
+    } finally {
+      stores.mockRestore();
+    }
     const sizes = await Promise.all(requests.map(async (r) => (await r.arrayBuffer()).byteLength));
     expect(requests.map((r) => r.status)).toEqual(Array(32).fill(200));
     expect(new Set(sizes).size).toBe(1);
     expect(sizes[0]).toBeGreaterThan(20_000_000);
-    const builds = await env.DB.prepare("SELECT blob_id, fetched_at FROM cache_entry WHERE key LIKE 'npm:packument:full:%huge'").all<{ blob_id: number; fetched_at: number }>();
-    expect(builds.results).toHaveLength(1);
-    await packument(v, "huge");
-    const after = await env.DB.prepare("SELECT blob_id, fetched_at FROM cache_entry WHERE key LIKE 'npm:packument:full:%huge'").all<{ blob_id: number; fetched_at: number }>();
-    expect(after.results).toEqual(builds.results);
+    expect(written).toBe(3);
+    expect(upstream.count(`/${outside}/huge`)).toBe(1);
+    // A later read is served from the stored document: nothing built, nothing written.
+    const again = vi.spyOn(BlobStore.prototype, "store");
+    try {
+      expect((await packument(v, "huge")).res.status).toBe(200);
+      expect(again).not.toHaveBeenCalled();
+    } finally {
+      again.mockRestore();
+    }
     expect(upstream.count(`/${outside}/huge`)).toBe(1);
     const doc = (await packument(v, "huge", ABBREVIATED)).doc;
     expect(Object.keys(doc?.versions ?? {})).toHaveLength(4001);

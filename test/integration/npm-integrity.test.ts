@@ -1,6 +1,6 @@
 // SRI parsing and tarball verification against sha512/sha256/sha1 and the legacy shasum.
 import { describe, expect, it } from "vitest";
-import { digestChunks, parseIntegrity, sriFromHex, verifyTarball } from "../../../src/formats/npm/integrity";
+import { digestChunks, parseIntegrity, sriFromHex, verifyTarball } from "../../src/formats/npm/integrity";
 
 const data = new TextEncoder().encode("tarball bytes");
 const sri = async (alg: "SHA-512" | "SHA-256" | "SHA-1") => {

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import type { AppEnv } from "../../../src/env";
-import { formatForPath, mountOf } from "../../../src/formats";
-import type { FormatModule } from "../../../src/formats/types";
+import type { AppEnv } from "../../src/env";
+import { formatForPath, mountOf } from "../../src/formats";
+import type { FormatModule } from "../../src/formats/types";
 
 const format = (name: string, mount?: string): FormatModule => ({
   name,
