@@ -37,7 +37,7 @@ describe("generic virtual", () => {
 });
 
 describe("edge cache of virtual repositories", () => {
-  it("serves anonymous callers from the cache, never credentialed ones", async () => {
+  it("shares an answer only when the virtual and every member are public (everyone sees the same members)", async () => {
     await createRepository({ name: "vm-edge-open", format: "generic", kind: "hosted", visibility: "public" });
     await createRepository({ name: "vm-edge", format: "generic", kind: "virtual", visibility: "public", members: [{ repository: "vm-edge-open" }] });
     expect((await call("/generic/vm-edge-open/e/1.0/e.txt", { method: "PUT", body: "edge" })).status).toBe(201);
@@ -46,8 +46,17 @@ describe("edge cache of virtual repositories", () => {
     expect(anonymous.headers.get("X-Edge-Cache")).toBe("HIT");
     expect(await text(anonymous)).toBe("edge");
     const credentialed = await call("/generic/vm-edge/e/1.0/e.txt", { token: privateReader });
-    expect(credentialed.headers.get("X-Edge-Cache")).toBeNull();
     expect(await text(credentialed)).toBe("edge");
+  });
+
+  it("never caches the answer of a public virtual with a private member, for anyone", async () => {
+    await createRepository({ name: "vm-edge-mixed", format: "generic", kind: "virtual", visibility: "public", members: [{ repository: "vm-generic-secret" }, { repository: "vm-generic-open" }] });
+    expect((await call("/generic/vm-generic-open/m/1.0/m.txt", { method: "PUT", body: "open" })).status).toBe(201);
+    for (const token of [privateReader, null, null]) {
+      const res = await call("/generic/vm-edge-mixed/m/1.0/m.txt", { token });
+      expect(res.headers.get("X-Edge-Cache")).toBeNull();
+      expect(await text(res)).toBe("open");
+    }
   });
 });
 

@@ -2,8 +2,8 @@
 // maven-metadata.xml (artifact level: union + latest/release recomputed; SNAPSHOT level:
 // newest build wins; unparseable or plugin-group documents: first member's bytes).
 import { describe, expect, it } from "vitest";
-import { parseMavenMetadata, renderArtifactMetadata, renderSnapshotMetadata } from "../../../src/formats/maven/metadata";
-import { mavenMetadataChecksumOf, mavenProxy, mergeMavenMetadata } from "../../../src/formats/maven/proxy";
+import { parseMavenMetadata, renderArtifactMetadata, renderSnapshotMetadata } from "../../src/formats/maven/metadata";
+import { mavenMetadataChecksumOf, mavenProxy, mergeMavenMetadata } from "../../src/formats/maven/proxy";
 
 const enc = (text: string) => new TextEncoder().encode(text);
 const dec = (bytes: Uint8Array | null) => (bytes === null ? "" : new TextDecoder().decode(bytes));
