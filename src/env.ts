@@ -24,6 +24,8 @@ export interface Bindings {
   CREDENTIALS_KEY?: string;
   /** Bodies larger than this (or of unknown size) are written to R2 with multipart upload. */
   MULTIPART_THRESHOLD_BYTES?: string;
+  /** "1": every response carries `X-D1-Round-Trips` (sequential D1 round trips it cost); for benchmarks. */
+  D1_ROUND_TRIPS_HEADER?: string;
 }
 
 export interface Variables {

@@ -112,7 +112,7 @@ async function main() {
   const wheels = (await readdir(packages)).filter((f) => f.endsWith(".whl")).map((f) => join(packages, f));
   for (const f of await readdir(packages)) if (f.endsWith(".tar.gz")) await rm(join(packages, f));
 
-  const registry = await startRegistry({ label: "edge-registry-bench-pypi" });
+  const registry = await startRegistry({ label: "edge-registry-bench-pypi", vars: { D1_ROUND_TRIPS_HEADER: "1" } });
   cleanups.push(() => registry.stop());
   const create = (body) => apiOk(registry, 201, "/repositories", { method: "POST", body });
   await create({ name: "bench-hosted", format: "pypi", kind: "hosted", visibility: "private" });

@@ -4,7 +4,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { flushDownloads } from "../../src/repositories/download-counter";
 import { openDatabase } from "../../src/db/client";
-import { env } from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import worker from "../../src/index";
 import { countRoundTrips } from "../helpers/d1-round-trips";
 import { BASE, call, createRepository, createToken } from "../helpers/client";
 import { publish, tarballBytes } from "./npm-helpers";
@@ -77,6 +78,20 @@ describe("warm reads cost at most 2 sequential D1 round trips and no D1 write", 
     const { response, counts } = await countRoundTrips(get("/npm/rp-npm/@rp%2fpkg", token));
     expect(response.status).toBe(200);
     expect(counts.roundTrips).toBeGreaterThan(2);
+  });
+});
+
+describe("X-D1-Round-Trips (D1_ROUND_TRIPS_HEADER=1, for benchmarks)", () => {
+  it("reports the round trips a response cost only when asked", async () => {
+    const ctx = createExecutionContext();
+    const plain = await worker.fetch(get("/generic/rp-hosted/tool/1.0/tool.bin", null), env, ctx);
+    expect(plain.headers.has("X-D1-Round-Trips")).toBe(false);
+    const reported = await worker.fetch(get("/generic/rp-hosted/tool/1.0/tool.bin", null), { ...env, D1_ROUND_TRIPS_HEADER: "1" }, ctx);
+    expect(reported.status).toBe(200);
+    expect(Number(reported.headers.get("X-D1-Round-Trips"))).toBeGreaterThanOrEqual(1);
+    expect(Number(reported.headers.get("X-D1-Round-Trips"))).toBeLessThanOrEqual(2);
+    await Promise.all([plain.arrayBuffer(), reported.arrayBuffer()]);
+    await waitOnExecutionContext(ctx);
   });
 });
 
