@@ -8,7 +8,11 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import worker from "../../src/index";
 import { countRoundTrips } from "../helpers/d1-round-trips";
 import { BASE, call, createRepository, createToken } from "../helpers/client";
+import { fakeNpmPackage } from "../helpers/fake-npm";
+import { UPSTREAM, useFakeUpstream } from "../helpers/upstream";
 import { publish, tarballBytes } from "./npm-helpers";
+
+const upstream = useFakeUpstream();
 
 let token = "";
 
@@ -35,6 +39,9 @@ beforeAll(async () => {
   }
   expect((await publish("rp-npm", "@rp/pkg", "1.0.0", tarballBytes(100))).status).toBe(201);
   expect((await publish("rp-npm", "@rp/pkg", "1.1.0", tarballBytes(120))).status).toBe(201);
+  // An npm virtual over a hosted and a remote member, shielding on (the default).
+  await createRepository({ name: "rp-npm-remote", format: "npm", kind: "remote", visibility: "private", remote: { url: `${UPSTREAM}/rp-npm-remote/` } });
+  await createRepository({ name: "rp-npm-all", format: "npm", kind: "virtual", visibility: "private", members: [{ repository: "rp-npm" }, { repository: "rp-npm-remote" }] });
   // A stored token (looked up in D1), not the bootstrap admin secret.
   token = await createToken({ name: "rp", scopes: ["read"] });
 });
@@ -71,6 +78,18 @@ describe("warm reads cost at most 2 sequential D1 round trips and no D1 write", 
     expect(response.headers.get("X-Registry-Member")).toBe("rp-private");
     expect(counts.roundTrips).toBeLessThanOrEqual(2);
     expect(counts.writes).toBe(0);
+  });
+
+  it("merged npm packument through a virtual with hosted and remote members, shielding on", async () => {
+    await fakeNpmPackage(upstream, "rp-npm-remote", "rp-public", [{ version: "2.0.0", published: new Date(Date.now() - 86_400_000).toISOString(), tarball: tarballBytes(90) }], { latest: "2.0.0" });
+    // A name only the remote has (the hosted answer rules shielding out) and one the hosted member shields.
+    for (const path of ["/npm/rp-npm-all/rp-public", "/npm/rp-npm-all/@rp%2fpkg"]) {
+      const { response, counts } = await warm(path, token);
+      expect(response.headers.get("X-Cache")).toBe("HIT");
+      expect(counts.roundTrips).toBeLessThanOrEqual(2);
+      expect(counts.writes).toBe(0);
+    }
+    expect(upstream.count("/rp-npm-remote/@rp%2fpkg")).toBe(0);
   });
 
   it("the counter sees sequential round trips (a cold packument build costs more)", async () => {
