@@ -88,7 +88,8 @@ describe.skipIf(skip)("maven: deploy-file to hosted, resolve hosted + remote thr
         settings: { deployMember: HOSTED },
       },
     });
-    token = (await apiOk<{ token: string }>(registry, 201, "/tokens", { method: "POST", body: { name: "e2e-mvn", scopes: ["read", "write"], repositories: [HOSTED, VIRTUAL] } })).token;
+    // A read through a virtual consults only the members the caller may read (docs/auth.md): the token names all three.
+    token = (await apiOk<{ token: string }>(registry, 201, "/tokens", { method: "POST", body: { name: "e2e-mvn", scopes: ["read", "write"], repositories: [HOSTED, REMOTE, VIRTUAL] } })).token;
     await writeFile(mvnSettings(), settingsXml(SERVER_ID, token));
 
     project = join(work, "app");
