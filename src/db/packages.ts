@@ -166,6 +166,25 @@ export async function listFilesOfPackages(db: Database, packageIds: readonly num
   return rows;
 }
 
+/**
+ * One package's name and every file of it (with version and blob), newest version and copy
+ * first, in ONE query (a warm index page is one round trip); null when the package is
+ * unknown or has no file.
+ */
+export async function listFilesOfPackageNamed(db: Database, repositoryId: number, lowerName: string): Promise<{ name: string; rows: PackageFileRow[] } | null> {
+  const rows = await db
+    .select({ name: packages.name, packageId: packageVersions.packageId, version: packageVersions, file: packageFiles, blob: packageBlobs })
+    .from(packages)
+    .innerJoin(packageVersions, eq(packageVersions.packageId, packages.id))
+    .innerJoin(packageFiles, eq(packageFiles.versionId, packageVersions.id))
+    .innerJoin(packageBlobs, eq(packageBlobs.id, packageFiles.blobId))
+    .where(and(eq(packages.repositoryId, repositoryId), eq(packages.lowerName, lowerName)))
+    .orderBy(desc(packageVersions.createdAt), desc(packageVersions.id), desc(packageFiles.createdAt), desc(packageFiles.id));
+  const first = rows[0];
+  if (!first) return null;
+  return { name: first.name, rows: rows.map(({ name: _name, ...row }) => row) };
+}
+
 /** Adds counted downloads to versions in one batch (counts are buffered off the read path). */
 export async function addDownloads(db: Database, counts: ReadonlyMap<number, number>): Promise<void> {
   const d1 = db.$client;

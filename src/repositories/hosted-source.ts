@@ -20,6 +20,7 @@ import {
   findPackage,
   findVersion,
   listFiles,
+  listFilesOfPackageNamed,
   listFilesOfPackages,
   listPackages,
   listVersions,
@@ -136,6 +137,10 @@ export class HostedSource implements PackageReader, PackageWriter {
 
   listFilesOfPackages(packageIds: readonly number[]): Promise<PackageFileRow[]> {
     return listFilesOfPackages(this.ctx.db, packageIds);
+  }
+
+  listFilesOfPackage(lowerName: string): Promise<{ name: string; rows: PackageFileRow[] } | null> {
+    return listFilesOfPackageNamed(this.ctx.db, this.repository.id, lowerName);
   }
 
   listProperties(refType: PropertyRefType, refId: number, namePrefix?: string): Promise<PropertyRow[]> {

@@ -65,6 +65,8 @@ export interface PackageReader {
   listPackages(page: { limit: number; offset: number; query?: string }): Promise<PackageSummary[]>;
   /** Every file of these packages with version and blob (few queries for many packages): for whole-repository indexes. */
   listFilesOfPackages(packageIds: readonly number[]): Promise<PackageFileRow[]>;
+  /** A package's name and all its files (with versions and blobs) in one query; null when unknown or empty. */
+  listFilesOfPackage(lowerName: string): Promise<{ name: string; rows: PackageFileRow[] } | null>;
   listProperties(refType: PropertyRefType, refId: number, namePrefix?: string): Promise<PropertyRow[]>;
   listPackageProperties(packageId: number, namePrefix?: string): Promise<PropertyRow[]>;
   getPackageProperty(packageId: number, name: string): Promise<string | null>;

@@ -11,6 +11,7 @@ import { BASE, call, createRepository, createToken } from "../helpers/client";
 import { fakeNpmPackage } from "../helpers/fake-npm";
 import { UPSTREAM, useFakeUpstream } from "../helpers/upstream";
 import { publish, tarballBytes } from "./npm-helpers";
+import { twineFields, uploadBody, wheel } from "./pypi-fixtures";
 
 const upstream = useFakeUpstream();
 
@@ -42,6 +43,14 @@ beforeAll(async () => {
   // An npm virtual over a hosted and a remote member, shielding on (the default).
   await createRepository({ name: "rp-npm-remote", format: "npm", kind: "remote", visibility: "private", remote: { url: `${UPSTREAM}/rp-npm-remote/` } });
   await createRepository({ name: "rp-npm-all", format: "npm", kind: "virtual", visibility: "private", members: [{ repository: "rp-npm" }, { repository: "rp-npm-remote" }] });
+  await createRepository({ name: "rp-pypi", format: "pypi", kind: "hosted", visibility: "private" });
+  await createRepository({ name: "rp-pypi-all", format: "pypi", kind: "virtual", visibility: "private", members: [{ repository: "rp-pypi" }] });
+  for (const version of ["1.0", "1.1"]) {
+    const filename = `rp_tool-${version}-py3-none-any.whl`;
+    const content = wheel("rp-tool", version);
+    const { body, contentType } = uploadBody(await twineFields("rp-tool", version, filename, content), { filename, content });
+    expect((await call("/pypi/rp-pypi/", { method: "POST", body, headers: { "Content-Type": contentType } })).status).toBe(200);
+  }
   // A stored token (looked up in D1), not the bootstrap admin secret.
   token = await createToken({ name: "rp", scopes: ["read"] });
 });
@@ -90,6 +99,15 @@ describe("warm reads cost at most 2 sequential D1 round trips and no D1 write", 
       expect(counts.writes).toBe(0);
     }
     expect(upstream.count("/rp-npm-remote/@rp%2fpkg")).toBe(0);
+  });
+
+  it("PyPI hosted project page, HTML and JSON", async () => {
+    for (const accept of ["text/html", "application/vnd.pypi.simple.v1+json"]) {
+      const { response, counts } = await warm("/pypi/rp-pypi/simple/rp-tool/", token, { Accept: accept });
+      expect(await response.text()).toContain("rp_tool-1.1-py3-none-any.whl");
+      expect(counts.roundTrips).toBeLessThanOrEqual(2);
+      expect(counts.writes).toBe(0);
+    }
   });
 
   it("the counter sees sequential round trips (a cold packument build costs more)", async () => {

@@ -52,13 +52,13 @@ export interface HostedProjectFiles {
 
 /**
  * Every distribution file of a hosted project as SimpleFiles (URLs under `filesBase`),
- * ordered by version (PEP 440) then filename; null when the project is unknown. Two
- * queries: the package, then all its files with their versions and blobs.
+ * ordered by version (PEP 440) then filename; null when the project is unknown (or has no
+ * file). One query: the package's files joined with their versions and blobs.
  */
 export async function hostedProjectFiles(source: HostedSource, project: string, filesBase: string): Promise<HostedProjectFiles | null> {
-  const pkg = await source.findPackageRow(normalizeName(project));
-  if (!pkg) return null;
-  const rows = await source.listFilesOfPackages([pkg.id]);
+  const found = await source.listFilesOfPackage(normalizeName(project));
+  if (!found) return null;
+  const { rows } = found;
   const sidecars = new Map<string, StoredFile>();
   for (const row of rows) if (!row.file.isLead && row.file.name.endsWith(METADATA_SUFFIX)) sidecars.set(`${row.version.id}/${row.file.name}`, row);
   const files: (SimpleFile & { version: string })[] = [];
@@ -87,5 +87,5 @@ export async function hostedProjectFiles(source: HostedSource, project: string, 
     });
   }
   files.sort((a, b) => compareVersions(a.version, b.version) || (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
-  return { name: pkg.name, files: files.map(({ version: _version, ...file }) => file) };
+  return { name: found.name, files: files.map(({ version: _version, ...file }) => file) };
 }
