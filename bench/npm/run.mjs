@@ -27,7 +27,8 @@
 // no Accept-Encoding, so neither side compresses. Clients run with a scrubbed environment and
 // their own HOME, cache and npmrc. BENCH_KEEP=1 keeps the temp dir. Everything started here
 // is stopped here.
-import { spawn, spawnSync } from "node:child_process";
+import { autocannon } from "../lib/autocannon.mjs";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -132,28 +133,6 @@ async function writeVerdaccioPackage(verdaccio, name, built) {
   await writeFile(join(dir, "package.json"), JSON.stringify(doc, null, "\t"));
 }
 
-/** One autocannon run (a child process, JSON report). */
-function autocannon(tools, url, headers, duration) {
-  const args = [tools.autocannon, "-c", String(CONNECTIONS), "-d", String(duration), "-j", ...headers.flatMap((h) => ["-H", h]), url];
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", HOME: tmpdir() } });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c) => (out += c));
-    child.stderr.on("data", (c) => (err += c));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`autocannon exit ${code}: ${err}`));
-      try {
-        const j = JSON.parse(out);
-        done({ rps: j.requests.average, p50: j.latency.p50, p99: j.latency.p99, total: j.requests.total, non2xx: j.non2xx, errors: j.errors, timeouts: j.timeouts, bytesPerSec: j.throughput.average });
-      } catch (error) {
-        reject(new Error(`autocannon output: ${error}\n${out}\n${err}`));
-      }
-    });
-  });
-}
-
 async function main() {
   const tools = ensureNpmTools({ log });
   const dir = await mkdtemp(join(tmpdir(), "edge-registry-bench-npm-"));
@@ -244,8 +223,8 @@ async function main() {
     for (const t of targets) {
       const headers = [...t.headers, ...(c.variant === "abbreviated" ? [`Accept=${ABBREVIATED}`] : [])];
       log(`(a) ${c.title}: ${t.label}, ${CONNECTIONS} connections, ${DURATION} s …`);
-      if (WARMUP > 0) await autocannon(tools, `${t.base}${c.pkg}`, headers, WARMUP);
-      const r = await autocannon(tools, `${t.base}${c.pkg}`, headers, DURATION);
+      if (WARMUP > 0) await autocannon(tools.autocannon, `${t.base}${c.pkg}`, { connections: CONNECTIONS, duration: WARMUP, headers });
+      const r = await autocannon(tools.autocannon, `${t.base}${c.pkg}`, { connections: CONNECTIONS, duration: DURATION, headers });
       if (r.non2xx || r.errors || r.timeouts) log(`    ! non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}`);
       results.push({ ...c, target: t.label, ...r, size: sizes[`${t.label}|${c.pkg}|${c.variant}`] });
     }

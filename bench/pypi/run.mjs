@@ -21,6 +21,7 @@
 //
 // A side that fails (e.g. the virtual before the engine's PyPI wiring) is reported as such
 // and the run continues. BENCH_KEEP=1 keeps the temp dir. Everything started here is stopped here.
+import { autocannon } from "../lib/autocannon.mjs";
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
@@ -45,27 +46,6 @@ const log = (...args) => console.log(...args);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 const ratio = (ours, base) => (base > 0 && ours > 0 ? `${(ours / base).toFixed(2)}×` : "n/a");
-
-function autocannon(tool, url, headers, duration) {
-  const args = [tool, "-c", String(CONNECTIONS), "-d", String(duration), "-j", ...headers.flatMap((h) => ["-H", h]), url];
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", HOME: tmpdir() } });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c) => (out += c));
-    child.stderr.on("data", (c) => (err += c));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`autocannon exit ${code}: ${err}`));
-      try {
-        const j = JSON.parse(out);
-        done({ rps: j.requests.average, p50: j.latency.p50, p99: j.latency.p99, non2xx: j.non2xx, errors: j.errors });
-      } catch (error) {
-        reject(new Error(`autocannon output: ${error}\n${out}\n${err}`));
-      }
-    });
-  });
-}
 
 async function startPypiserver(tools, packages) {
   const port = await freePort();
@@ -144,8 +124,8 @@ async function main() {
   log(`\n(a) warm GET /simple/bench-top/ — autocannon -c ${CONNECTIONS} -d ${DURATION}`);
   const base = sides[0];
   for (const side of sides.filter((s) => s.ok)) {
-    if (WARMUP > 0) await autocannon(npmTools.autocannon, side.page, side.headers, WARMUP);
-    side.load = await autocannon(npmTools.autocannon, side.page, side.headers, DURATION);
+    if (WARMUP > 0) await autocannon(npmTools.autocannon, side.page, { connections: CONNECTIONS, duration: WARMUP, headers: side.headers });
+    side.load = await autocannon(npmTools.autocannon, side.page, { connections: CONNECTIONS, duration: DURATION, headers: side.headers });
     const r = side.load;
     log(`  ${side.label.padEnd(14)} ${fmt(r.rps).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx} errors ${r.errors}  ${side === base ? "" : `ratio ${ratio(r.rps, base.load?.rps ?? 0)} of pypiserver`}`);
   }
