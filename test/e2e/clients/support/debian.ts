@@ -15,7 +15,9 @@ let updated = false;
 
 function apt(args: string[], log: (line: string) => void): boolean {
   const root = process.getuid?.() === 0;
-  const [command, argv] = root ? ["apt-get", args] : ["sudo", ["-n", "apt-get", ...args]];
+  // Another installer (a parallel run on the same machine) may hold dpkg's lock: wait for it.
+  const withLockWait = ["-o", "DPkg::Lock::Timeout=600", ...args];
+  const [command, argv] = root ? ["apt-get", withLockWait] : ["sudo", ["-n", "apt-get", ...withLockWait]];
   log(`${root ? "" : "sudo "}apt-get ${args.join(" ")}`);
   const run = spawnSync(command, argv, { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" }, encoding: "utf8", timeout: 900_000 });
   if (run.status !== 0) log(`apt-get ${args[0]} failed (${run.status ?? run.signal}): ${(run.stderr || run.stdout).trim().split("\n").slice(-5).join(" | ")}`);
