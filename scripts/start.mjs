@@ -1,62 +1,121 @@
 #!/usr/bin/env node
-// `npm start [-- wrangler dev args]`: serve the registry locally on workerd with local D1/R2/DO.
-// 1. Creates .dev.vars with a random ADMIN_TOKEN and CREDENTIALS_KEY unless they exist (never committed).
-// 2. Applies D1 migrations to the same local state directory `wrangler dev` will use.
-// 3. Prints the admin token and a copy-paste example, then runs `wrangler dev` with the given args.
-import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+// `npm start [-- --port N --ip ADDR --persist-to DIR --cron "EXPR"]`: the production local server.
+// Serves the built Worker on workerd through Miniflare's API, WITHOUT wrangler dev's development
+// proxy (which alone caps a Worker near ~700 req/s on a 2-core machine; docs/self-hosting.md):
+// 1. creates .dev.vars with a random ADMIN_TOKEN and CREDENTIALS_KEY unless present (never committed);
+// 2. applies the D1 migrations to the local state (same layout as `wrangler dev`: <persist-to>/v3);
+// 3. bundles the Worker once (`wrangler deploy --dry-run`, exactly what a deploy would upload);
+// 4. serves it with persistent local D1, R2, Durable Objects and Cache, the Worker's JSON log
+//    lines on stdout, and fires the `scheduled` handler on wrangler.toml's cron triggers (UTC).
+// `npm run dev` keeps `wrangler dev` with live reload for development (scripts/dev.mjs).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
+import { nextFireTime, parseCron } from "./lib/cron.mjs";
+import { applyMigrations, argValue, ensureDevVars, printBanner, root, wrangler } from "./lib/local-setup.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const wrangler = join(root, "node_modules", ".bin", "wrangler");
+const OPTIONS = ["--port", "--ip", "--persist-to", "--cron"];
 const args = process.argv.slice(2);
-
-function argValue(name) {
-  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
-  if (i < 0) return undefined;
-  return args[i].includes("=") ? args[i].slice(name.length + 1) : args[i + 1];
+for (let i = 0; i < args.length; i++) {
+  const name = args[i].split("=")[0];
+  if (!OPTIONS.includes(name)) {
+    console.error(`npm start: unknown option ${args[i]} (options: ${OPTIONS.join(", ")}). For wrangler dev's options and live reload, use \`npm run dev -- ${args[i]}\`.`);
+    process.exit(2);
+  }
+  if (!args[i].includes("=")) i++;
 }
 
-function ensureDevVars() {
-  const path = join(root, ".dev.vars");
-  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
-  const vars = Object.fromEntries(
-    text.split("\n").filter((l) => l.includes("=")).map((l) => [l.slice(0, l.indexOf("=")).trim(), l.slice(l.indexOf("=") + 1).trim().replace(/^"|"$/g, "")]),
-  );
-  const additions = [];
-  if (!vars.ADMIN_TOKEN) additions.push(`ADMIN_TOKEN="${(vars.ADMIN_TOKEN = `er_admin_${randomBytes(24).toString("hex")}`)}"`);
-  if (!vars.CREDENTIALS_KEY) additions.push(`CREDENTIALS_KEY="${(vars.CREDENTIALS_KEY = randomBytes(32).toString("base64"))}"`);
-  if (additions.length) writeFileSync(path, `${text}${text && !text.endsWith("\n") ? "\n" : ""}${additions.join("\n")}\n`, { mode: 0o600 });
-  return vars;
+const port = Number(argValue(args, "--port") ?? "8787");
+const host = argValue(args, "--ip") ?? "127.0.0.1";
+const persistTo = argValue(args, "--persist-to") ?? join(root, ".wrangler", "state");
+const config = unstable_readConfig({ config: join(root, "wrangler.toml") });
+const crons = (argValue(args, "--cron") !== undefined ? [argValue(args, "--cron")] : (config.triggers?.crons ?? [])).filter(Boolean).map(parseCron);
+
+const { path: varsPath, vars } = ensureDevVars();
+applyMigrations(persistTo);
+
+const outdir = mkdtempSync(join(tmpdir(), "edge-registry-build-"));
+const build = spawnSync(wrangler, ["deploy", "--dry-run", "--outdir", outdir], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+if (build.status !== 0) {
+  console.error("npm start: bundling the Worker failed (wrangler deploy --dry-run)");
+  process.exit(build.status ?? 1);
 }
 
-const vars = ensureDevVars();
-const persistTo = argValue("--persist-to");
-const port = argValue("--port") ?? "8787";
+const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"));
+const mf = new Miniflare(
+  convertV4MiniflareOptions({
+    host,
+    port,
+    resourcePersistencePath: join(persistTo, "v3"),
+    log: new Log(LogLevel.INFO),
+    logRequests: false, // the Worker writes its own JSON line per request
+    cf: false, // no network: don't fetch Cloudflare's request.cf sample
+    workers: [
+      {
+        ...workerOptions,
+        name: config.name,
+        modules: [{ type: "ESModule", path: join(outdir, "index.js") }],
+        modulesRoot: outdir,
+        cronTriggers: [], // fired below, on schedule
+        bindings: { ...workerOptions.bindings, ...vars },
+      },
+    ],
+  }),
+);
 
-const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : [])], {
-  cwd: root,
-  stdio: ["ignore", "inherit", "inherit"],
-  env: { ...process.env, CI: "true" }, // no interactive confirmation
+let stopping = false;
+const timers = new Set();
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const timer of timers) clearTimeout(timer);
+  await mf.dispose().catch(() => {});
+  rmSync(outdir, { recursive: true, force: true });
+  process.exit(code);
+}
+process.removeAllListeners("SIGINT");
+process.removeAllListeners("SIGTERM");
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+
+let url;
+try {
+  url = await mf.ready;
+} catch (error) {
+  console.error(`npm start: the server did not start: ${error instanceof Error ? error.message : error}`);
+  await stop(1);
+}
+
+function schedule(cron) {
+  const at = nextFireTime(cron, new Date());
+  const timer = setTimeout(async () => {
+    timers.delete(timer);
+    const started = Date.now();
+    let outcome;
+    try {
+      const worker = await mf.getWorker();
+      ({ outcome } = await worker.scheduled({ cron: cron.expression, scheduledTime: at }));
+    } catch (error) {
+      outcome = `error: ${error instanceof Error ? error.message : error}`;
+    }
+    console.log(JSON.stringify({ cron: cron.expression, scheduledTime: at.toISOString(), outcome, ms: Date.now() - started }));
+    if (!stopping) schedule(cron);
+  }, Math.max(0, at.getTime() - Date.now()));
+  timers.add(timer);
+}
+for (const cron of crons) schedule(cron);
+
+const base = `http://${host === "0.0.0.0" || host === "::" ? "localhost" : host}:${url.port}`;
+printBanner({
+  base,
+  token: vars.ADMIN_TOKEN,
+  varsPath,
+  extra: [
+    `state:         ${persistTo}`,
+    `cron triggers: ${crons.length ? crons.map((c) => `"${c.expression}"`).join(", ") : "none"} (UTC)`,
+    "served by workerd without the development proxy; `npm run dev` for live reload",
+  ],
 });
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
-
-const base = `http://localhost:${port}`;
-console.log(`
-Edge Registry on ${base}
-  admin token: ${vars.ADMIN_TOKEN}   (from .dev.vars)
-
-  curl -H "Authorization: Bearer ${vars.ADMIN_TOKEN}" -H "Content-Type: application/json" \\
-       -d '{"name":"tools","format":"generic","kind":"hosted","visibility":"private"}' ${base}/api/v1/repositories
-  curl -H "Authorization: Bearer ${vars.ADMIN_TOKEN}" --upload-file ./README.md ${base}/generic/tools/docs/1.0.0/README.md
-  curl -H "Authorization: Bearer ${vars.ADMIN_TOKEN}" -O ${base}/generic/tools/docs/1.0.0/README.md
-`);
-
-const dev = spawn(wrangler, ["dev", ...(args.includes("--port") || args.some((a) => a.startsWith("--port=")) ? [] : ["--port", port]), ...args], {
-  cwd: root,
-  stdio: "inherit",
-});
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
-dev.on("exit", (code) => process.exit(code ?? 0));
