@@ -1,6 +1,7 @@
 /** Worker entry: HTTP via the Hono app, cron via the background jobs, and the Durable Object classes. */
 import { buildApp } from "./app";
 import { countRoundTrips } from "./db/round-trips";
+import { openRequestSession } from "./db/session";
 import type { Bindings } from "./env";
 import { runScheduledJobs } from "./jobs/scheduled";
 
@@ -13,13 +14,15 @@ const app = buildApp();
 
 export default {
   async fetch(request: Request, env: Bindings, ctx: ExecutionContext): Promise<Response> {
-    if (env.D1_ROUND_TRIPS_HEADER !== "1") return app.fetch(request, env, ctx);
+    // One D1 session per request: replicas where the caller's bookmark allows (src/db/session.ts).
+    const session = openRequestSession(env.DB, request);
+    if (env.D1_ROUND_TRIPS_HEADER !== "1") return session.finish(request, await app.fetch(request, { ...env, DB: session.db }, ctx));
     // Benchmarks: how many sequential D1 round trips this response cost (work left to waitUntil excluded).
-    const counter = countRoundTrips(env.DB);
+    const counter = countRoundTrips(session.db);
     const response = await app.fetch(request, { ...env, DB: counter.d1 }, ctx);
     const reported = new Response(response.body, response);
     reported.headers.set("X-D1-Round-Trips", String(counter.counts.roundTrips));
-    return reported;
+    return session.finish(request, reported);
   },
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(runScheduledJobs(env, controller.scheduledTime));

@@ -57,16 +57,19 @@ export function countRoundTrips(d1: D1Database, beforeCall?: () => Promise<void>
     sqlOf.set(proxy, sql);
     return proxy;
   };
-  const proxied = new Proxy(d1, {
-    get(target, prop) {
-      if (prop === "prepare") return (sql: string) => wrap(target.prepare(sql), sql);
-      if (prop === "batch") {
-        return (statements: D1PreparedStatement[]) =>
-          track(statements.map((s) => sqlOf.get(s) ?? ""), () => target.batch(statements.map((s) => originals.get(s) ?? s)));
-      }
-      const value: unknown = Reflect.get(target, prop);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { counts, d1: proxied };
+  const counted = <T extends D1Database | D1DatabaseSession>(database: T): T =>
+    new Proxy(database, {
+      get(target, prop) {
+        if (prop === "prepare") return (sql: string) => wrap(target.prepare(sql), sql);
+        // A D1 session (src/db/session.ts) is counted like the binding it came from.
+        if (prop === "withSession" && "withSession" in target) return (start?: string) => counted(target.withSession(start));
+        if (prop === "batch") {
+          return (statements: D1PreparedStatement[]) =>
+            track(statements.map((s) => sqlOf.get(s) ?? ""), () => target.batch(statements.map((s) => originals.get(s) ?? s)));
+        }
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  return { counts, d1: counted(d1) };
 }
