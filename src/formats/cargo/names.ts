@@ -29,8 +29,10 @@ export const lowerCrateName = (name: string): string => name.toLowerCase();
 /** A strict SemVer 2.0 version (no leading `v`, no loose forms), or null. */
 export function parseCrateVersion(version: string): string | null {
   if (version.length > 128 || /^[vV=]/.test(version)) return null;
-  const parsed = semver.valid(version);
-  return parsed === version ? version : null;
+  const plus = version.indexOf("+");
+  const core = plus < 0 ? version : version.slice(0, plus);
+  if (plus >= 0 && !/^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/.test(version.slice(plus + 1))) return null;
+  return semver.valid(core) === core ? version : null;
 }
 
 /** The lookup key of a version: without build metadata, lower-cased. */
