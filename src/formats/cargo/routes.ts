@@ -45,6 +45,7 @@ cargoRoutes.get("/*", async (c) => {
     return c.json(indexConfig(repository, servedBase(c.req.raw, rest)), 200, { "Cache-Control": "max-age=0, must-revalidate" });
   }
   if (rest === "api/v1/crates") {
+    await loadRepository(c, "cargo", "read", challenge); // anonymous: cargo's challenge, not a 404
     const sources = await loadHostedReaders(c, "cargo");
     const perPage = Math.min(Math.max(Number.parseInt(c.req.query("per_page") ?? "10", 10) || 10, 1), 100);
     return c.json(await searchCrates(sources, c.req.query("q") ?? "", perPage));
