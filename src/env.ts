@@ -26,6 +26,8 @@ export interface Bindings {
   MULTIPART_THRESHOLD_BYTES?: string;
   /** "1": every response carries `X-D1-Round-Trips` (sequential D1 round trips it cost); for benchmarks. */
   D1_ROUND_TRIPS_HEADER?: string;
+  /** Seconds an isolate may reuse an API token's principal without D1 (src/auth/token-cache.ts); "0" disables. */
+  TOKEN_CACHE_SECONDS?: string;
 }
 
 export interface Variables {

@@ -14,6 +14,7 @@ import { RegistryError } from "../errors";
 import { sha256Hex, timingSafeEqual } from "./crypto";
 import { checkUserPassword } from "./passwords";
 import { anonymous, bootstrapAdmin, expandScopes, type Principal, type Scope, type TokenLimits } from "./principal";
+import { cachedPrincipal, cacheGeneration, DEFAULT_TOKEN_CACHE_SECONDS, rememberPrincipal } from "./token-cache";
 
 export interface Credentials {
   username?: string;
@@ -59,6 +60,8 @@ export interface AuthContext {
   waitUntil: (promise: Promise<unknown>) => void;
   /** The path's format reads credentials its own way; default `readCredentials`. */
   readCredentials?: ((headers: Headers) => Credentials | null) | undefined;
+  /** How long this isolate may reuse a token's principal (src/auth/token-cache.ts); 0: never. */
+  tokenCacheSeconds?: number;
 }
 
 /** The principal of a user acting with their own rights, optionally limited by a token. */
@@ -71,7 +74,11 @@ export async function authenticate(headers: Headers, context: AuthContext): Prom
   if (!credentials || credentials.secret === "") return anonymous;
   if (context.adminToken && timingSafeEqual(credentials.secret, context.adminToken)) return bootstrapAdmin();
 
-  const found = await findTokenByHash(context.db, await sha256Hex(credentials.secret));
+  const hash = await sha256Hex(credentials.secret);
+  const cached = cachedPrincipal(hash);
+  if (cached) return cached;
+  const readAt = cacheGeneration();
+  const found = await findTokenByHash(context.db, hash);
   if (found) {
     const { token } = found;
     if (token.revokedAt !== null) throw new RegistryError("unauthorized", "token has been revoked");
@@ -87,7 +94,9 @@ export async function authenticate(headers: Headers, context: AuthContext): Prom
       repositories: token.repositories ? (JSON.parse(token.repositories) as string[]) : null,
       expiresAt: token.expiresAt,
     };
-    return userPrincipal(context.db, { id: token.userId, name: found.ownerName, isAdmin: found.ownerIsAdmin }, "token", limits);
+    const principal = await userPrincipal(context.db, { id: token.userId, name: found.ownerName, isAdmin: found.ownerIsAdmin }, "token", limits);
+    rememberPrincipal(hash, principal, context.tokenCacheSeconds ?? DEFAULT_TOKEN_CACHE_SECONDS, readAt);
+    return principal;
   }
 
   if (credentials.username) {

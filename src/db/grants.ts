@@ -2,6 +2,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { Database } from "./client";
 import { grants } from "./schema";
+import { forgetCachedPrincipals } from "../auth/token-cache";
 
 export type GrantRow = typeof grants.$inferSelect;
 export type Role = GrantRow["role"];
@@ -21,4 +22,5 @@ export async function replaceGrants(db: Database, userId: number, list: readonly
   const now = Date.now();
   const inserts = list.map((g) => db.insert(grants).values({ userId, pattern: g.pattern, role: g.role, createdAt: now }));
   await db.batch([deleteOld, ...inserts]);
+  forgetCachedPrincipals();
 }

@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Scope } from "../auth/principal";
 import type { Database } from "./client";
 import { tokens, users } from "./schema";
+import { forgetCachedPrincipals } from "../auth/token-cache";
 
 export type TokenRow = typeof tokens.$inferSelect;
 
@@ -67,6 +68,7 @@ export async function findToken(db: Database, id: number): Promise<TokenRow | nu
 export async function revokeToken(db: Database, id: number): Promise<void> {
   const family = await tokenFamily(db, id);
   await db.update(tokens).set({ revokedAt: Date.now() }).where(and(inArray(tokens.id, family), isNull(tokens.revokedAt)));
+  forgetCachedPrincipals();
 }
 
 export async function touchToken(db: Database, id: number): Promise<void> {

@@ -2,6 +2,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { Database } from "./client";
 import { users } from "./schema";
+import { forgetCachedPrincipals } from "../auth/token-cache";
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -48,4 +49,5 @@ export async function updateUser(
   changes: Partial<Pick<UserRow, "disabled" | "isAdmin" | "passwordHash" | "email">>,
 ): Promise<void> {
   await db.update(users).set(changes).where(eq(users.id, id));
+  forgetCachedPrincipals();
 }
