@@ -34,6 +34,11 @@ export interface ProxyTarget {
   document?: DocumentTarget;
   /** An artifact whose member an index document decided (npm tarball, PyPI file). */
   indexedBy?: IndexedBy;
+  /**
+   * Never stored in the edge cache, even for a public repository: metadata a client polls
+   * right after writing it (cargo's index files after `cargo publish` / `cargo yank`).
+   */
+  noEdgeCache?: boolean;
 }
 
 export interface IndexedBy {
@@ -59,6 +64,12 @@ export interface DocumentTarget {
   params: Record<string, unknown>;
   /** The members' document this one is built from; default: the target itself. */
   source?: Pick<ProxyTarget, "path" | "key" | "upstream" | "accept">;
+  /**
+   * A second upstream document each remote member's copy is read with (cached as metadata,
+   * part of the fingerprint), handed to the recipe as `SourceDocument.companion`: Cargo's
+   * `config.json`, whose `dl` says where the upstream's `.crate` files are.
+   */
+  companion?: Pick<ProxyTarget, "path" | "key" | "upstream" | "accept">;
 }
 
 /** Which member (and, for remote members, which absolute upstream URL) serves an index entry. */
@@ -76,6 +87,8 @@ export interface SourceDocument {
   baseUrl: string;
   /** Entries younger than this must be hidden (the release-age filter); 0: none. */
   minReleaseAgeHours: number;
+  /** A remote member's copy of `DocumentTarget.companion` (null: none, or hosted). */
+  companion?: string | null;
 }
 
 export interface MergedDocument {

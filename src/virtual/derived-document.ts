@@ -37,7 +37,7 @@ export function findRecipe(name: string): DocumentRecipe {
 /** One member's copy, as the build reads it: a hosted member renders it, a remote's is a cached blob. */
 export type SourceRef = { member: string; minReleaseAgeHours: number } & (
   | { kind: "hosted" }
-  | { kind: "blob"; r2Key: string; contentType: string | null; repositoryId: number }
+  | { kind: "blob"; r2Key: string; contentType: string | null; repositoryId: number; companionR2Key?: string }
 );
 
 export interface BuildRequest {
@@ -96,11 +96,16 @@ async function readSources(request: BuildRequest, recipe: DocumentRecipe, contex
   const texts = await Promise.all(
     request.sources.map(async (ref): Promise<SourceDocument | null> => {
       if (ref.kind === "blob") {
-        const [object, config] = await Promise.all([context.bucket.get(ref.r2Key), findRemoteConfig(context.db, ref.repositoryId)]);
+        const [object, config, companion] = await Promise.all([
+          context.bucket.get(ref.r2Key),
+          findRemoteConfig(context.db, ref.repositoryId),
+          ref.companionR2Key ? context.bucket.get(ref.companionR2Key) : null,
+        ]);
         if (!object) return null;
         const upstream = source.upstream ?? source.path;
         const baseUrl = /^https?:\/\//.test(upstream) || !config ? upstream : upstreamUrl(config.url, upstream);
-        return { member: ref.member, text: await object.text(), contentType: ref.contentType, baseUrl, minReleaseAgeHours: ref.minReleaseAgeHours };
+        const companionText = companion ? await companion.text() : null;
+        return { member: ref.member, text: await object.text(), contentType: ref.contentType, baseUrl, minReleaseAgeHours: ref.minReleaseAgeHours, ...(request.target.document?.companion ? { companion: companionText } : {}) };
       }
       const repository = await findRepository(context.db, ref.member);
       if (repository?.kind !== "hosted") return null;

@@ -11,7 +11,7 @@ import { findCacheEntry } from "../db/cache-entries";
 import type { BlobRow } from "../db/packages";
 import type { Bindings } from "../env";
 import { RegistryError } from "../errors";
-import type { DocumentRecipe, ProxyTarget, Provenance, SourceDocument } from "../formats/types";
+import type { DocumentRecipe, DocumentTarget, ProxyTarget, Provenance, SourceDocument } from "../formats/types";
 import type { SourceContext } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
 import { derivedDocument, findRecipe, fingerprintOf, provenanceKey, type SourceRef } from "./derived-document";
@@ -113,13 +113,23 @@ async function plan(engine: EngineContext, target: ProxyTarget): Promise<Plan | 
   const packageKey = target.packageKey ?? "";
   const found = await collect(engine, target, (m) => hostedRevision(m.hosted, packageKey));
   if (found.all.length === 0) return null;
+  const companions = await Promise.all(found.remote.map((r) => companionOf(r.member, document.companion)));
   const byMember = new Map<string, { ref: SourceRef; id: string; cache: CacheStatus }>();
   for (const h of found.hosted) byMember.set(h.member.repository.name, { ref: { member: h.member.repository.name, kind: "hosted", minReleaseAgeHours: 0 }, id: h.value, cache: "HIT" });
-  for (const r of found.remote) {
+  found.remote.forEach((r, i) => {
     const { member, value } = r;
-    const ref: SourceRef = { member: member.repository.name, kind: "blob", r2Key: value.blob.r2Key, contentType: value.contentType, repositoryId: member.repository.id, minReleaseAgeHours: member.minReleaseAgeHours };
-    byMember.set(member.repository.name, { ref, id: value.blob.sha256, cache: value.cache });
-  }
+    const companion = companions[i];
+    const ref: SourceRef = {
+      member: member.repository.name,
+      kind: "blob",
+      r2Key: value.blob.r2Key,
+      contentType: value.contentType,
+      repositoryId: member.repository.id,
+      minReleaseAgeHours: member.minReleaseAgeHours,
+      ...(companion ? { companionR2Key: companion.blob.r2Key } : {}),
+    };
+    byMember.set(member.repository.name, { ref, id: companion ? `${value.blob.sha256}+${companion.blob.sha256}` : value.blob.sha256, cache: value.cache });
+  });
   const ordered = found.all.map((m) => byMember.get(m.repository.name)).filter((s) => s !== undefined);
   const now = Date.now();
   const bucket = ordered.some((s) => s.ref.minReleaseAgeHours > 0) ? Math.floor(now / RELEASE_AGE_BUCKET_MS) : 0;
@@ -131,6 +141,15 @@ async function plan(engine: EngineContext, target: ProxyTarget): Promise<Plan | 
     ...ordered.map((s) => `${s.ref.member}:${s.id}:${s.ref.minReleaseAgeHours}`),
   ]);
   return { sources: ordered.map((s) => s.ref), fingerprint, members: ordered.map((s) => s.ref.member), cache: worstCache(ordered.map((s) => s.cache)) };
+}
+
+/** A remote member's copy of the document's companion (Cargo's config.json); null when it has none or its upstream is down. */
+function companionOf(member: Member, companion: DocumentTarget["companion"]): Promise<RemoteHit | null> {
+  if (!companion || member.kind !== "remote") return Promise.resolve(null);
+  return remoteGet(member.remote, companion, "metadata").catch((error: unknown) => {
+    if (error instanceof RegistryError && error.code === "upstream_unavailable") return null;
+    throw error;
+  });
 }
 
 const documentKey = (engine: EngineContext, target: ProxyTarget): string => `${target.document?.key ?? target.path}${engine.scope}`;
@@ -157,10 +176,13 @@ async function perRequest(engine: EngineContext, target: ProxyTarget, recipe: Do
   const found = await collect(engine, target, (m) => recipe.hostedText(m.hosted, target, params));
   const texts = new Map<string, SourceDocument>();
   for (const h of found.hosted) texts.set(h.member.repository.name, { member: h.member.repository.name, text: h.value, contentType: null, baseUrl: "", minReleaseAgeHours: 0 });
+  const companion = target.document?.companion;
   await Promise.all(
     found.remote.map(async ({ member, value }) => {
-      const object = await engine.ctx.bucket.get(value.blob.r2Key);
-      if (object) texts.set(member.repository.name, { member: member.repository.name, text: await object.text(), contentType: value.contentType, baseUrl: "", minReleaseAgeHours: member.minReleaseAgeHours });
+      const [object, extra] = await Promise.all([engine.ctx.bucket.get(value.blob.r2Key), companionOf(member, companion)]);
+      const extraObject = extra ? await engine.ctx.bucket.get(extra.blob.r2Key) : null;
+      const companionText = companion ? { companion: extraObject ? await extraObject.text() : null } : {};
+      if (object) texts.set(member.repository.name, { member: member.repository.name, text: await object.text(), contentType: value.contentType, baseUrl: "", minReleaseAgeHours: member.minReleaseAgeHours, ...companionText });
     }),
   );
   const documents = found.all.map((m) => texts.get(m.repository.name)).filter((d) => d !== undefined);

@@ -32,10 +32,12 @@ export async function engineContext(c: Context<AppEnv>, repository: Repository, 
 /** Serves a target the format built, through the edge cache for public repositories; null when nobody has it. */
 export function serveTarget(c: Context<AppEnv>, proxy: ProxySpec, repository: Repository, ctx: SourceContext, target: ProxyTarget): Promise<Response | null> {
   const request = c.req.raw;
-  return withEdgeCache(request, repository, target.kind, ctx.waitUntil, async () => {
+  const produce = async () => {
     const engine = await engineContext(c, repository, ctx);
     return { response: await resolveTarget(engine, proxy, target, request), shareable: engine.shareable };
-  });
+  };
+  if (target.noEdgeCache) return produce().then((p) => p.response);
+  return withEdgeCache(request, repository, target.kind, ctx.waitUntil, produce);
 }
 
 /** A whole read: repository, path classification, engine, 404 with `notFoundMessage`. */

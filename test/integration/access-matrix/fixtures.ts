@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import { ADMIN, api, call, createRepository, createToken } from "../../helpers/client";
 import type { FakeUpstream } from "../../helpers/upstream";
 import { UPSTREAM } from "../../helpers/upstream";
-import { npmPublish, pypiUpload, repoName, users, type CredentialSpec, type RepoFixture } from "./table";
+import { cargoPublish, npmPublish, pypiUpload, repoName, users, type CredentialSpec, type RepoFixture } from "./table";
 
 /** Secrets the suite creates; no API response may contain any of them. */
 export const secrets = new Set<string>([ADMIN]);
@@ -32,6 +32,12 @@ function seedUpstream(upstream: FakeUpstream, repo: RepoFixture): void {
     upstream.files.set(`${base}/simple/mx-seed/`, { contentType: "application/vnd.pypi.simple.v1+json", body: JSON.stringify(page) });
     upstream.files.set(`${base}/simple/`, { contentType: "application/vnd.pypi.simple.v1+json", body: JSON.stringify({ meta: { "api-version": "1.1" }, projects: [{ name: "mx-seed" }] }) });
   }
+  if (repo.format === "cargo") {
+    const line = { name: "mx-seed", vers: "0.9.0", deps: [], cksum: "0".repeat(64), features: {}, yanked: false, links: null };
+    upstream.files.set(`${base}/config.json`, { contentType: "application/json", body: JSON.stringify({ dl: `${UPSTREAM}${base}/dl` }) });
+    upstream.files.set(`${base}/mx/-s/mx-seed`, { contentType: "text/plain", body: `${JSON.stringify(line)}\n` });
+    upstream.files.set(`${base}/dl/mx-seed/0.9.0/download`, { body: "crate bytes from upstream" });
+  }
 }
 
 async function seedHosted(repo: RepoFixture): Promise<void> {
@@ -44,6 +50,10 @@ async function seedHosted(repo: RepoFixture): Promise<void> {
   if (repo.format === "pypi") {
     const upload = await pypiUpload(repo.name, "mx-seed");
     await must(call(upload.path, { method: "POST", body: upload.body ?? "", headers: upload.headers ?? {} }), 200, "seed pypi");
+  }
+  if (repo.format === "cargo") {
+    const publish = await cargoPublish(repo.name, "mx-seed");
+    await must(call(publish.path, { method: "PUT", body: publish.body ?? "" }), 200, "seed cargo");
   }
 }
 

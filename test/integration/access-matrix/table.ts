@@ -6,9 +6,10 @@
  * rows here. A new format adds its read/write/delete rows (and fixtures.ts seeds) here.
  */
 import type { Role } from "../../../src/auth/principal";
+import { publishBodyFor } from "../cargo-fixtures";
 import { twineFields, uploadBody, wheel } from "../pypi-fixtures";
 
-export const FORMATS = ["generic", "maven", "npm", "pypi"] as const;
+export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo"] as const;
 export type Format = (typeof FORMATS)[number];
 export type Kind = "hosted" | "remote" | "virtual";
 export type Visibility = "public" | "private";
@@ -163,6 +164,7 @@ export const seedPackage: Record<Format, { api: string; version: string }> = {
   maven: { api: "org.mx:seed", version: "1.0" },
   npm: { api: "mx-seed", version: "1.0.0" },
   pypi: { api: "mx-seed", version: "1.0" },
+  cargo: { api: "mx-seed", version: "1.0.0" },
 };
 
 export const routes: RouteRow[] = [
@@ -271,7 +273,39 @@ export const routes: RouteRow[] = [
     request: ({ repo }) => ({ method: "PUT", path: `/pypi/${repo.name}/-/yank/mx-seed/1.0` }),
     allowed: byKind(ok(200), ok(405)),
   },
+  // --- cargo (cargo retries a read with its token after a 401: anonymous always gets the challenge) --
+  { id: "cargo index file", covers: "cargo:read", format: "cargo", perRepository: true, need: "read", anonymousChallenge: "always", request: ({ repo }) => ({ method: "GET", path: `/cargo/${repo.name}/index/mx/-s/mx-seed` }), allowed: () => ok(200) },
+  { id: "cargo config.json", covers: "cargo:config", format: "cargo", perRepository: true, need: "read", anonymousChallenge: "always", request: ({ repo }) => ({ method: "GET", path: `/cargo/${repo.name}/index/config.json` }), allowed: () => ok(200) },
+  {
+    id: "cargo download", covers: "cargo:download", format: "cargo", perRepository: true, need: "read", anonymousChallenge: "always",
+    // The hosted seed is 1.0.0, the upstream's 0.9.0.
+    request: ({ repo }) => ({ method: "GET", path: `/cargo/${repo.name}/api/v1/crates/mx-seed/${repo.kind === "remote" ? "0.9.0" : "1.0.0"}/download` }),
+    allowed: () => ok(200),
+  },
+  { id: "cargo search", covers: "cargo:search", format: "cargo", perRepository: true, need: "read", anonymousChallenge: "always", request: ({ repo }) => ({ method: "GET", path: `/cargo/${repo.name}/api/v1/crates?q=mx` }), allowed: () => ok(200) },
+  { id: "cargo owners", covers: "cargo:owners", format: "cargo", perRepository: true, need: "read", anonymousChallenge: "always", request: ({ repo }) => ({ method: "GET", path: `/cargo/${repo.name}/api/v1/crates/mx-seed/owners` }), allowed: () => ok(200) },
+  {
+    id: "cargo publish", covers: "cargo:write", format: "cargo", perRepository: true, need: "write", anonymousChallenge: "always", viaDeployMember: true,
+    request: ({ repo, p }) => cargoPublish(repo.name, `${repo.name}-p${p}`),
+    allowed: byKind(ok(200), ok(405)),
+  },
+  {
+    id: "cargo yank", covers: "cargo:delete", format: "cargo", perRepository: true, need: "write", anonymousChallenge: "always", viaDeployMember: true,
+    request: ({ repo }) => ({ method: "DELETE", path: `/cargo/${repo.name}/api/v1/crates/mx-seed/1.0.0/yank` }),
+    allowed: byKind(ok(200), ok(405)),
+  },
+  {
+    id: "cargo unyank", covers: "cargo:unyank", format: "cargo", perRepository: true, need: "write", anonymousChallenge: "always", viaDeployMember: true,
+    request: ({ repo }) => ({ method: "PUT", path: `/cargo/${repo.name}/api/v1/crates/mx-seed/1.0.0/unyank` }),
+    allowed: byKind(ok(200), ok(405)),
+  },
 ];
+
+/** The body `cargo publish` sends for `name` 1.0.0. */
+export async function cargoPublish(repo: string, name: string): Promise<CellRequest> {
+  const { body } = await publishBodyFor(name, "1.0.0");
+  return { method: "PUT", path: `/cargo/${repo}/api/v1/crates/new`, body };
+}
 
 /** The multipart body twine sends for a one-file wheel of `name` 1.0. */
 export async function pypiUpload(repo: string, name: string): Promise<CellRequest> {
