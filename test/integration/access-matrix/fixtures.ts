@@ -1,6 +1,7 @@
 /** Creates the matrix's repositories (seeded), users and credentials through the API as an admin would. */
 import { expect } from "vitest";
 import { ADMIN, api, call, createRepository, createToken } from "../../helpers/client";
+import { moduleZip } from "../../helpers/go-modules";
 import type { FakeUpstream } from "../../helpers/upstream";
 import { UPSTREAM } from "../../helpers/upstream";
 import { npmPublish, pypiUpload, repoName, users, type CredentialSpec, type RepoFixture } from "./table";
@@ -32,6 +33,10 @@ function seedUpstream(upstream: FakeUpstream, repo: RepoFixture): void {
     upstream.files.set(`${base}/simple/mx-seed/`, { contentType: "application/vnd.pypi.simple.v1+json", body: JSON.stringify(page) });
     upstream.files.set(`${base}/simple/`, { contentType: "application/vnd.pypi.simple.v1+json", body: JSON.stringify({ meta: { "api-version": "1.1" }, projects: [{ name: "mx-seed" }] }) });
   }
+  if (repo.format === "go") {
+    upstream.files.set(`${base}/mx.test/seed/@v/list`, { contentType: "text/plain", body: "v0.9.0\n" });
+    upstream.files.set(`${base}/mx.test/seed/@v/v0.9.0.info`, { contentType: "application/json", body: '{"Version":"v0.9.0","Time":"2020-01-01T00:00:00Z"}' });
+  }
 }
 
 async function seedHosted(repo: RepoFixture): Promise<void> {
@@ -45,6 +50,7 @@ async function seedHosted(repo: RepoFixture): Promise<void> {
     const upload = await pypiUpload(repo.name, "mx-seed");
     await must(call(upload.path, { method: "POST", body: upload.body ?? "", headers: upload.headers ?? {} }), 200, "seed pypi");
   }
+  if (repo.format === "go") await must(call(`/go/${repo.name}/upload`, { method: "PUT", body: moduleZip("mx.test/seed", "v1.0.0") }), 201, "seed go");
 }
 
 /** Creates (or re-creates, for a deleted virtual) one fixture repository. */

@@ -6,9 +6,10 @@
  * rows here. A new format adds its read/write/delete rows (and fixtures.ts seeds) here.
  */
 import type { Role } from "../../../src/auth/principal";
+import { moduleZip } from "../../helpers/go-modules";
 import { twineFields, uploadBody, wheel } from "../pypi-fixtures";
 
-export const FORMATS = ["generic", "maven", "npm", "pypi"] as const;
+export const FORMATS = ["generic", "maven", "npm", "pypi", "go"] as const;
 export type Format = (typeof FORMATS)[number];
 export type Kind = "hosted" | "remote" | "virtual";
 export type Visibility = "public" | "private";
@@ -163,6 +164,7 @@ export const seedPackage: Record<Format, { api: string; version: string }> = {
   maven: { api: "org.mx:seed", version: "1.0" },
   npm: { api: "mx-seed", version: "1.0.0" },
   pypi: { api: "mx-seed", version: "1.0" },
+  go: { api: "mx.test/seed", version: "v1.0.0" },
 };
 
 export const routes: RouteRow[] = [
@@ -270,6 +272,18 @@ export const routes: RouteRow[] = [
     id: "pypi yank", covers: "pypi:delete", format: "pypi", perRepository: true, need: "write", anonymousChallenge: "writes", viaDeployMember: true,
     request: ({ repo }) => ({ method: "PUT", path: `/pypi/${repo.name}/-/yank/mx-seed/1.0` }),
     allowed: byKind(ok(200), ok(405)),
+  },
+  // --- go (the go command sends credentials from .netrc up front; DELETE removes a hosted version) --
+  { id: "go version list", covers: "go:read", format: "go", perRepository: true, need: "read", request: ({ repo }) => ({ method: "GET", path: `/go/${repo.name}/mx.test/seed/@v/list` }), allowed: () => ok(200) },
+  {
+    id: "go upload", covers: "go:write", format: "go", perRepository: true, need: "write", anonymousChallenge: "writes", viaDeployMember: true,
+    request: ({ repo, p }) => ({ method: "PUT", path: `/go/${repo.name}/upload`, body: moduleZip(`mx.test/${repo.name}-p${p}`, "v1.0.0") }),
+    allowed: byKind(ok(201), ok(405)),
+  },
+  {
+    id: "go delete", covers: "go:delete", format: "go", perRepository: true, need: "write", anonymousChallenge: "writes", viaDeployMember: true,
+    request: ({ repo, p }) => ({ method: "DELETE", path: `/go/${repo.name}/mx.test/${repo.name}-p${p}/@v/v1.0.0.zip` }),
+    allowed: byKind(ok(204), ok(405)),
   },
 ];
 
