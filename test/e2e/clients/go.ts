@@ -6,15 +6,16 @@
  * - `goBinary()`: path of a go of the expected release, or null.
  * - `goGate()`: skip outside CI when missing; `assertAvailable()` fails under CI=true.
  * - `goEnv(dir, proxy)`: the environment a suite runs go with: GOPROXY=<proxy>,off,
- *   GOSUMDB=off, GOFLAGS=-mod=mod, module cache, build cache and GOPATH under `dir`, so go talks
- *   only to the server under test.
+ *   GOSUMDB=off, GOFLAGS=-mod=mod, module cache and GOPATH under `dir`, so go talks only to the
+ *   server under test; the build cache (compiled packages, content-addressed, never modules)
+ *   is shared in the git-ignored `.e2e/cache/go-build` so the standard library is compiled once.
  *
  * Only erasable TypeScript and node built-ins, so bench/*.mjs can import it under Node 24.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { CLIENT_PATH, isCI } from "../harness.ts";
+import { CLIENT_PATH, isCI, repoRoot } from "../harness.ts";
 
 /** The go release the suites are written against (module proxy protocol, error wording). */
 export const GO_MAJOR_MINOR = "go1.26";
@@ -58,6 +59,8 @@ export function goGate(): { binary: string | null; skip: boolean; assertAvailabl
   };
 }
 
+export const goBuildCache = process.env["E2E_GO_BUILD_CACHE"] ?? join(repoRoot, ".e2e", "cache", "go-build");
+
 /** go's environment for a suite: only `proxy`, no checksum database, everything under `dir`. */
 export function goEnv(dir: string, proxy: string): Record<string, string> {
   return {
@@ -67,7 +70,7 @@ export function goEnv(dir: string, proxy: string): Record<string, string> {
     GOTOOLCHAIN: "local",
     GOPATH: join(dir, "gopath"),
     GOMODCACHE: join(dir, "gomodcache"),
-    GOCACHE: join(dir, "gocache"),
+    GOCACHE: goBuildCache,
     GOENV: "off",
     CGO_ENABLED: "0",
   };
