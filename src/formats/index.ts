@@ -1,12 +1,13 @@
 /** The format registry: adding a format is its folder plus one line here. */
 import { genericFormat } from "./generic";
 import { goFormat } from "./go";
+import { helmFormat } from "./helm";
 import { mavenFormat } from "./maven";
 import { npmFormat } from "./npm";
 import { pypiFormat } from "./pypi";
 import type { FormatModule } from "./types";
 
-export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, goFormat];
+export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, goFormat, helmFormat];
 
 /** Every format name the management API accepts for repositories, served or not yet. */
 export const knownFormats = [

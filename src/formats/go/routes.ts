@@ -11,6 +11,7 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import { RegistryError } from "../../errors";
+import { declaredLength, pathAfterRepository } from "../../http/request-path";
 import { loadHostedSource } from "../../repositories/loader";
 import { serveRead } from "../../virtual/serve";
 import { parseGoPath } from "./paths";
@@ -19,19 +20,7 @@ import { handleGoUpload, moduleKeys } from "./upload";
 
 export const goRoutes = new Hono<AppEnv>();
 
-/** The raw (still escaped) path after `/go/{repo}/`. */
-function restOf(c: Context<AppEnv>): string {
-  const raw = new URL(c.req.url).pathname;
-  const prefix = `/go/${c.req.param("repo") ?? ""}/`;
-  return raw.startsWith(prefix) ? raw.slice(prefix.length) : "";
-}
-
-function declaredLength(c: Context<AppEnv>): number | undefined {
-  const header = c.req.header("Content-Length");
-  if (header === undefined) return undefined;
-  if (!/^\d+$/.test(header)) throw new RegistryError("bad_request", "Content-Length is not a number", { field: "Content-Length" });
-  return Number(header);
-}
+const restOf = (c: Context<AppEnv>): string => pathAfterRepository(c, "go");
 
 goRoutes.put("/*", async (c) => {
   const rest = restOf(c);

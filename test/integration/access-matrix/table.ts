@@ -7,9 +7,10 @@
  */
 import type { Role } from "../../../src/auth/principal";
 import { moduleZip } from "../../helpers/go-modules";
+import { chartArchive } from "../../helpers/helm-charts";
 import { twineFields, uploadBody, wheel } from "../pypi-fixtures";
 
-export const FORMATS = ["generic", "maven", "npm", "pypi", "go"] as const;
+export const FORMATS = ["generic", "maven", "npm", "pypi", "go", "helm"] as const;
 export type Format = (typeof FORMATS)[number];
 export type Kind = "hosted" | "remote" | "virtual";
 export type Visibility = "public" | "private";
@@ -165,6 +166,7 @@ export const seedPackage: Record<Format, { api: string; version: string }> = {
   npm: { api: "mx-seed", version: "1.0.0" },
   pypi: { api: "mx-seed", version: "1.0" },
   go: { api: "mx.test/seed", version: "v1.0.0" },
+  helm: { api: "mx-seed", version: "1.0.0" },
 };
 
 export const routes: RouteRow[] = [
@@ -284,6 +286,18 @@ export const routes: RouteRow[] = [
     id: "go delete", covers: "go:delete", format: "go", perRepository: true, need: "write", anonymousChallenge: "writes", viaDeployMember: true,
     request: ({ repo, p }) => ({ method: "DELETE", path: `/go/${repo.name}/mx.test/${repo.name}-p${p}/@v/v1.0.0.zip` }),
     allowed: byKind(ok(204), ok(405)),
+  },
+  // --- helm (helm sends --username/--password up front; ChartMuseum's upload and delete) --
+  { id: "helm index", covers: "helm:read", format: "helm", perRepository: true, need: "read", request: ({ repo }) => ({ method: "GET", path: `/helm/${repo.name}/index.yaml` }), allowed: () => ok(200) },
+  {
+    id: "helm upload", covers: "helm:write", format: "helm", perRepository: true, need: "write", anonymousChallenge: "writes", viaDeployMember: true,
+    request: ({ repo, p }) => ({ method: "POST", path: `/helm/${repo.name}/api/charts`, body: chartArchive(`${repo.name}-p${p}`, "1.0.0") }),
+    allowed: byKind(ok(201), ok(405)),
+  },
+  {
+    id: "helm delete", covers: "helm:delete", format: "helm", perRepository: true, need: "write", anonymousChallenge: "writes", viaDeployMember: true,
+    request: ({ repo, p }) => ({ method: "DELETE", path: `/helm/${repo.name}/api/charts/${repo.name}-p${p}/1.0.0` }),
+    allowed: byKind(ok(200), ok(405)),
   },
 ];
 
