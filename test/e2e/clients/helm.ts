@@ -26,11 +26,16 @@ export const helmToolsDir = process.env["E2E_HELM_TOOLS_DIR"] ?? join(repoRoot, 
 
 const binaryPath = (): string => join(helmToolsDir, "bin", "helm");
 
-/** The installed helm's version string (`v3.22.0`), or null. */
+/**
+ * The installed helm's module version (`v3.22.0`), or null. `helm version` of a `go install`
+ * build only says `v3.22` (releases set the patch with -ldflags), so the version comes from
+ * the module build info `go version -m` reads.
+ */
 function installedVersion(): string | null {
-  if (!existsSync(binaryPath())) return null;
-  const run = spawnSync(binaryPath(), ["version", "--template", "{{.Version}}"], { encoding: "utf8", env: { PATH: "/usr/bin:/bin", HOME: helmToolsDir } });
-  return run.status === 0 ? run.stdout.trim() : null;
+  const go = goBinary();
+  if (!existsSync(binaryPath()) || !go) return null;
+  const run = spawnSync(go, ["version", "-m", binaryPath()], { encoding: "utf8", env: { PATH: "/usr/bin:/bin", HOME: helmToolsDir } });
+  return run.status === 0 ? (/^\s*mod\s+helm\.sh\/helm\/v3\s+(\S+)/m.exec(run.stdout)?.[1] ?? null) : null;
 }
 
 /** Path of the pinned helm, or null when it is not installed at HELM_VERSION. */
