@@ -1,12 +1,14 @@
 /** The format registry: adding a format is its folder plus one line here. */
 import { cargoFormat } from "./cargo";
 import { genericFormat } from "./generic";
+import { goFormat } from "./go";
+import { helmFormat } from "./helm";
 import { mavenFormat } from "./maven";
 import { npmFormat } from "./npm";
 import { pypiFormat } from "./pypi";
 import type { FormatModule } from "./types";
 
-export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat];
+export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat];
 
 /** Every format name the management API accepts for repositories, served or not yet. */
 export const knownFormats = [

@@ -72,7 +72,7 @@ export class DocumentBuilder extends DurableObject<Bindings> {
     const existing = await findCacheEntry(db, request.repositoryId, request.key);
     if (existing?.entry.etag === request.fingerprint && existing.blob) return { status: "ok", blobId: existing.blob.id };
     const recipe = findRecipe(request.recipe);
-    const context = backgroundContext(db, this.env.BLOBS);
+    const context = backgroundContext(db, this.env.BLOBS, this.env);
     const documents = await readSources(request, recipe, context);
     const merged = await recipe.merge(documents, request.target.document?.params ?? {}, request.now);
     if (merged === null) return { status: "missing" };
@@ -84,9 +84,13 @@ export class DocumentBuilder extends DurableObject<Bindings> {
   }
 }
 
-/** A principal-free context for work done inside Durable Objects on behalf of a request. */
-function backgroundContext(db: Database, bucket: R2Bucket): SourceContext {
-  return { db, blobs: new BlobStore(db, bucket), bucket, principal: anonymous, requestId: "background", requestStartedAt: Date.now(), waitUntil: () => {} };
+/**
+ * A principal-free context for work done inside Durable Objects on behalf of a request. It
+ * carries the IndexBuilder binding so a hosted member's whole-repository index (Helm
+ * `index.yaml`) can be built on demand when it is older than its repository.
+ */
+function backgroundContext(db: Database, bucket: R2Bucket, env: Pick<Bindings, "LOCKS" | "INDEXES">): SourceContext {
+  return { db, blobs: new BlobStore(db, bucket), bucket, principal: anonymous, requestId: "background", requestStartedAt: Date.now(), waitUntil: () => {}, env: { LOCKS: env.LOCKS, INDEXES: env.INDEXES } };
 }
 
 /** Each source's text, in priority order; a source that has vanished since planning is left out. */

@@ -15,7 +15,7 @@ import type { DocumentRecipe, DocumentTarget, ProxyTarget, Provenance, SourceDoc
 import type { SourceContext } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
 import { derivedDocument, findRecipe, fingerprintOf, provenanceKey, type SourceRef } from "./derived-document";
-import { hostedRevision, membersServing, shields, type Member } from "./members";
+import { hostedRepositoryRevision, hostedRevision, membersServing, shields, type Member } from "./members";
 import type { CacheStatus, RemoteHit } from "./remote-source";
 import { remoteGet } from "./remote-fetch";
 
@@ -111,7 +111,8 @@ async function plan(engine: EngineContext, target: ProxyTarget): Promise<Plan | 
   const document = target.document;
   if (!document) throw new RegistryError("internal", "target has no document");
   const packageKey = target.packageKey ?? "";
-  const found = await collect(engine, target, (m) => hostedRevision(m.hosted, packageKey));
+  // A whole-repository document (no package) is keyed on each hosted member's repository revision.
+  const found = await collect(engine, target, (m) => (target.packageKey === null ? hostedRepositoryRevision(m.hosted) : hostedRevision(m.hosted, packageKey)));
   if (found.all.length === 0) return null;
   const companions = await Promise.all(found.remote.map((r) => companionOf(r.member, document.companion)));
   const byMember = new Map<string, { ref: SourceRef; id: string; cache: CacheStatus }>();

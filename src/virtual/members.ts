@@ -64,6 +64,14 @@ export async function hostedHasPackage(member: Member, packageKey: string | null
 }
 
 /**
+ * The hosted repository's revision: what a whole-repository document (Helm `index.yaml`, a
+ * target whose packageKey is null) is fingerprinted on; every hosted write bumps it.
+ */
+export async function hostedRepositoryRevision(source: HostedSource): Promise<string> {
+  return String((await source.revisions(null)).repository);
+}
+
+/**
  * The hosted package's revision: what a derived document's fingerprint uses for a hosted
  * source (every hosted write bumps it, whoever makes it); null when the package does not exist.
  */

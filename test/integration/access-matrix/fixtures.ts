@@ -1,6 +1,8 @@
 /** Creates the matrix's repositories (seeded), users and credentials through the API as an admin would. */
 import { expect } from "vitest";
 import { ADMIN, api, call, createRepository, createToken } from "../../helpers/client";
+import { moduleZip } from "../../helpers/go-modules";
+import { chartArchive } from "../../helpers/helm-charts";
 import type { FakeUpstream } from "../../helpers/upstream";
 import { UPSTREAM } from "../../helpers/upstream";
 import { cargoPublish, npmPublish, pypiUpload, repoName, users, type CredentialSpec, type RepoFixture } from "./table";
@@ -38,6 +40,13 @@ function seedUpstream(upstream: FakeUpstream, repo: RepoFixture): void {
     upstream.files.set(`${base}/mx/-s/mx-seed`, { contentType: "text/plain", body: `${JSON.stringify(line)}\n` });
     upstream.files.set(`${base}/dl/mx-seed/0.9.0/download`, { body: "crate bytes from upstream" });
   }
+  if (repo.format === "go") {
+    upstream.files.set(`${base}/mx.test/seed/@v/list`, { contentType: "text/plain", body: "v0.9.0\n" });
+    upstream.files.set(`${base}/mx.test/seed/@v/v0.9.0.info`, { contentType: "application/json", body: '{"Version":"v0.9.0","Time":"2020-01-01T00:00:00Z"}' });
+  }
+  if (repo.format === "helm") {
+    upstream.files.set(`${base}/index.yaml`, { contentType: "application/x-yaml", body: "apiVersion: v1\nentries:\n  mx-seed:\n    - apiVersion: v2\n      name: mx-seed\n      version: 0.9.0\n      urls: [charts/mx-seed-0.9.0.tgz]\n" });
+  }
 }
 
 async function seedHosted(repo: RepoFixture): Promise<void> {
@@ -55,6 +64,8 @@ async function seedHosted(repo: RepoFixture): Promise<void> {
     const publish = await cargoPublish(repo.name, "mx-seed");
     await must(call(publish.path, { method: "PUT", body: publish.body ?? "" }), 200, "seed cargo");
   }
+  if (repo.format === "go") await must(call(`/go/${repo.name}/upload`, { method: "PUT", body: moduleZip("mx.test/seed", "v1.0.0") }), 201, "seed go");
+  if (repo.format === "helm") await must(call(`/helm/${repo.name}/api/charts`, { method: "POST", body: chartArchive("mx-seed", "1.0.0") }), 201, "seed helm");
 }
 
 /** Creates (or re-creates, for a deleted virtual) one fixture repository. */

@@ -7,9 +7,11 @@
  */
 import type { Role } from "../../../src/auth/principal";
 import { publishBodyFor } from "../cargo-fixtures";
+import { moduleZip } from "../../helpers/go-modules";
+import { chartArchive } from "../../helpers/helm-charts";
 import { twineFields, uploadBody, wheel } from "../pypi-fixtures";
 
-export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo"] as const;
+export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm"] as const;
 export type Format = (typeof FORMATS)[number];
 export type Kind = "hosted" | "remote" | "virtual";
 export type Visibility = "public" | "private";
@@ -165,6 +167,8 @@ export const seedPackage: Record<Format, { api: string; version: string }> = {
   npm: { api: "mx-seed", version: "1.0.0" },
   pypi: { api: "mx-seed", version: "1.0" },
   cargo: { api: "mx-seed", version: "1.0.0" },
+  go: { api: "mx.test/seed", version: "v1.0.0" },
+  helm: { api: "mx-seed", version: "1.0.0" },
 };
 
 export const routes: RouteRow[] = [
@@ -297,6 +301,30 @@ export const routes: RouteRow[] = [
   {
     id: "cargo unyank", covers: "cargo:unyank", format: "cargo", perRepository: true, need: "write", anonymousChallenge: "always", viaDeployMember: true,
     request: ({ repo }) => ({ method: "PUT", path: `/cargo/${repo.name}/api/v1/crates/mx-seed/1.0.0/unyank` }),
+    allowed: byKind(ok(200), ok(405)),
+  },
+  // --- go (the go command sends credentials from .netrc up front; DELETE removes a hosted version) --
+  { id: "go version list", covers: "go:read", format: "go", perRepository: true, need: "read", request: ({ repo }) => ({ method: "GET", path: `/go/${repo.name}/mx.test/seed/@v/list` }), allowed: () => ok(200) },
+  {
+    id: "go upload", covers: "go:write", format: "go", perRepository: true, need: "write", anonymousChallenge: "writes", viaDeployMember: true,
+    request: ({ repo, p }) => ({ method: "PUT", path: `/go/${repo.name}/upload`, body: moduleZip(`mx.test/${repo.name}-p${p}`, "v1.0.0") }),
+    allowed: byKind(ok(201), ok(405)),
+  },
+  {
+    id: "go delete", covers: "go:delete", format: "go", perRepository: true, need: "write", anonymousChallenge: "writes", viaDeployMember: true,
+    request: ({ repo, p }) => ({ method: "DELETE", path: `/go/${repo.name}/mx.test/${repo.name}-p${p}/@v/v1.0.0.zip` }),
+    allowed: byKind(ok(204), ok(405)),
+  },
+  // --- helm (helm sends --username/--password up front; ChartMuseum's upload and delete) --
+  { id: "helm index", covers: "helm:read", format: "helm", perRepository: true, need: "read", request: ({ repo }) => ({ method: "GET", path: `/helm/${repo.name}/index.yaml` }), allowed: () => ok(200) },
+  {
+    id: "helm upload", covers: "helm:write", format: "helm", perRepository: true, need: "write", anonymousChallenge: "writes", viaDeployMember: true,
+    request: ({ repo, p }) => ({ method: "POST", path: `/helm/${repo.name}/api/charts`, body: chartArchive(`${repo.name}-p${p}`, "1.0.0") }),
+    allowed: byKind(ok(201), ok(405)),
+  },
+  {
+    id: "helm delete", covers: "helm:delete", format: "helm", perRepository: true, need: "write", anonymousChallenge: "writes", viaDeployMember: true,
+    request: ({ repo, p }) => ({ method: "DELETE", path: `/helm/${repo.name}/api/charts/${repo.name}-p${p}/1.0.0` }),
     allowed: byKind(ok(200), ok(405)),
   },
 ];

@@ -1,0 +1,22 @@
+/**
+ * Small request readers shared by format routes: the raw (still percent-encoded) path after
+ * a format's `/{format}/{repo}/` mount, and the declared `Content-Length` (a 400 when it is not
+ * a number). Generic and Maven still have their own copies of `declaredLength`.
+ */
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { RegistryError } from "../errors";
+
+/** The path after `/{format}/{repo}/`, as sent (escapes kept); "" for the repository root. */
+export function pathAfterRepository(c: Context<AppEnv>, format: string): string {
+  const raw = new URL(c.req.url).pathname;
+  const prefix = `/${format}/${c.req.param("repo") ?? ""}/`;
+  return raw.startsWith(prefix) ? raw.slice(prefix.length) : "";
+}
+
+export function declaredLength(c: Context<AppEnv>): number | undefined {
+  const header = c.req.header("Content-Length");
+  if (header === undefined) return undefined;
+  if (!/^\d+$/.test(header)) throw new RegistryError("bad_request", "Content-Length is not a number", { field: "Content-Length" });
+  return Number(header);
+}
