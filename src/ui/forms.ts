@@ -87,3 +87,17 @@ export function parseNameList(text: string): string[] | undefined {
 export function safeNext(next: unknown): string {
   return typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : "/";
 }
+
+/** D1 refuses LIKE patterns over 50 bytes: the term, escaped (`%`, `_`, `\\` doubled) and wrapped in `%…%`, must fit. */
+const LIKE_PATTERN_BYTES = 50;
+
+export function searchTerm(q: string | undefined): string {
+  let bytes = 2;
+  let term = "";
+  for (const char of (q ?? "").trim()) {
+    bytes += new TextEncoder().encode(char).length * (/[%_\\]/.test(char) ? 2 : 1);
+    if (bytes > LIKE_PATTERN_BYTES) break;
+    term += char;
+  }
+  return term;
+}

@@ -17,6 +17,7 @@ import { isOffline } from "../virtual/circuit";
 import { callApi } from "./api-client";
 import type { UiEnv } from "./env";
 import { snippetsFor } from "./formats/snippets";
+import { searchTerm } from "./forms";
 import { repositoryHref } from "./layout";
 import { loadHostedPackage, loadVirtualPackage } from "./package-view";
 import { HomePage, type RepositoryRow, type SearchHit } from "./pages/home";
@@ -51,7 +52,7 @@ browseRoutes.get("/", async (c) => {
       return { ...r, packages: members.reduce((sum, m) => sum + (counts.get(m.repository.id) ?? 0), 0) };
     }),
   );
-  const query = (c.req.query("q") ?? "").trim().slice(0, 256);
+  const query = searchTerm(c.req.query("q"));
   let hits: SearchHit[] | null = null;
   if (query) {
     const context = sourceContext(asApp(c));
@@ -94,7 +95,7 @@ async function repositoryPage(c: Context<UiEnv>, notice: string | null, error: s
   const db = openDatabase(c.env.DB);
   const description: RepositoryOutput = await describeRepository(db, repository, c.var.principal);
   const canAdmin = can(c.var.principal, "admin", repository);
-  const query = (c.req.query("q") ?? "").trim().slice(0, 256);
+  const query = searchTerm(c.req.query("q"));
   const page = Math.max(1, Math.min(1000, Number.parseInt(c.req.query("page") ?? "1", 10) || 1));
   const packages = repository.kind === "remote" ? { rows: [], hasMore: false } : await packageRows(c, repository, query, page);
   const remote = repository.kind === "remote" ? await remoteState(c, repository, canAdmin) : null;
