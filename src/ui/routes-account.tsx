@@ -45,7 +45,7 @@ function requireUser(c: Context<UiEnv>): void {
   if (!c.var.ui.user) throw new RegistryError("unauthorized", "sign in to see your account");
 }
 
-async function accountPage(c: Context<UiEnv>, extra: { created?: { name: string; token: string }; error?: string; notice?: string }, status: 200 | 201 | 400 | 403 = 200) {
+async function accountPage(c: Context<UiEnv>, extra: { created?: { name: string; token: string }; error?: string; notice?: string }, status: 200 | 201 | 400 | 403 | 404 = 200) {
   const listed = await callApi<{ tokens: TokenRow[] }>(asApp(c), "GET", "/tokens");
   const tokens = listed.ok ? listed.data.tokens : [];
   return c.html(<AccountPage ui={c.var.ui} tokens={tokens} created={extra.created ?? null} error={extra.error ?? (listed.ok ? null : listed.message)} notice={extra.notice ?? null} />, status);
@@ -78,6 +78,6 @@ accountRoutes.post("/ui/account/tokens/:id/revoke", async (c) => {
   requireUser(c);
   const id = c.req.param("id");
   const result = await callApi(asApp(c), "DELETE", `/tokens/${encodeURIComponent(id)}`);
-  if (!result.ok) return accountPage(c, { error: result.message }, 400);
+  if (!result.ok) return accountPage(c, { error: result.message }, result.status === 404 ? 404 : 400);
   return c.redirect(`/ui/account?revoked=${encodeURIComponent(id)}`, 303);
 });

@@ -89,7 +89,8 @@ adminRoutes.post("/ui/admin/repositories/:name", async (c) => {
   try {
     const settings = parseJsonObject(values.settings ?? "", "settings");
     const remote = current.kind === "remote" ? remoteBody(values, true) : undefined;
-    const members = current.kind === "virtual" ? parseMembers(values.members ?? "") : undefined;
+    // A form without the members field (e.g. a visibility-only post) leaves the members as they are.
+    const members = current.kind === "virtual" && values.members !== undefined ? parseMembers(values.members) : undefined;
     body = { ...(values.visibility ? { visibility: values.visibility } : {}), ...(remote ? { remote } : {}), ...(members ? { members } : {}), ...(settings ? { settings } : {}) };
   } catch (error) {
     if (error instanceof FormError) return editPage(c, values, error.message, null, 400);
@@ -106,6 +107,9 @@ adminRoutes.post("/ui/admin/repositories/:name", async (c) => {
 adminRoutes.post("/ui/admin/repositories/:name/delete", async (c) => {
   const name = c.req.param("name");
   const form = await c.req.parseBody();
+  // Unknown and unreadable repositories are the same 404; only instance admins get further.
+  expect(await callApi<RepositoryOutput>(asApp(c), "GET", `/repositories/${encodeURIComponent(name)}`));
+  if (!c.var.ui.user?.instanceAdmin) throw new RegistryError(c.var.ui.user ? "denied" : "unauthorized", "instance admin required");
   if (form.confirm !== "yes") return editPage(c, null, "Tick the box to confirm the deletion.", null, 400);
   const result = await callApi(asApp(c), "DELETE", `/repositories/${encodeURIComponent(name)}`);
   if (!result.ok) {

@@ -161,3 +161,14 @@ describe("tokens", () => {
     expect(await res.text()).toContain("cannot grant scope admin");
   });
 });
+
+describe("access matrix coverage", () => {
+  it("every UI route has a row in access-matrix/ui-rows.ts", async () => {
+    const { uiRoutes } = await import("../../src/ui");
+    const { uiRows } = await import("./access-matrix/ui-rows");
+    const routes = uiRoutes.routes.filter((r) => r.method !== "ALL").map((r) => `ui:${r.method} ${r.path}`);
+    const covered = new Set(uiRows.map((r) => r.covers));
+    expect(routes.filter((r) => !covered.has(r))).toEqual([]);
+    expect([...covered].filter((c) => !routes.includes(c))).toEqual([]);
+  });
+});

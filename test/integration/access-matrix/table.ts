@@ -7,6 +7,7 @@
  */
 import type { Role } from "../../../src/auth/principal";
 import { twineFields, uploadBody, wheel } from "../pypi-fixtures";
+import { uiRows } from "./ui-rows";
 
 export const FORMATS = ["generic", "maven", "npm", "pypi"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -271,6 +272,8 @@ export const routes: RouteRow[] = [
     request: ({ repo }) => ({ method: "PUT", path: `/pypi/${repo.name}/-/yank/mx-seed/1.0` }),
     allowed: byKind(ok(200), ok(405)),
   },
+  // --- Web UI (ui-rows.ts) --------------------------------------------------------------
+  ...uiRows,
 ];
 
 /** The multipart body twine sends for a one-file wheel of `name` 1.0. */
