@@ -22,7 +22,7 @@ h1 { font-size: 1.6rem; margin: .5rem 0 1rem; overflow-wrap: anywhere; }
 h2 { font-size: 1.25rem; margin: 1.75rem 0 .5rem; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
-th { background: var(--soft); font-weight: 600; }
+th { background: var(--soft); font-weight: 600; white-space: nowrap; overflow-wrap: normal; }
 code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; }
 pre { background: var(--soft); border: 1px solid var(--line); padding: .6rem .8rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: .6rem; border: 1px solid var(--line); background: var(--soft); font-size: .85em; margin-right: .25rem; }
@@ -39,9 +39,11 @@ input, select, textarea { font: inherit; padding: .3rem .45rem; border: 1px soli
 textarea { min-height: 6rem; font-family: ui-monospace, monospace; }
 button { font: inherit; padding: .3rem .8rem; border-radius: 4px; border: 1px solid #8c959f; background: var(--soft); cursor: pointer; color: var(--fg); }
 button.danger { border-color: var(--bad); color: var(--bad); }
-.snippet { margin: .6rem 0; }
-.snippet h3 { font-size: 1rem; margin: .4rem 0 .2rem; }
-.snippet .copy { margin-top: .2rem; }
+.snippet { display: grid; grid-template-columns: 10rem 1fr auto; gap: .3rem .6rem; align-items: start; margin: .35rem 0; }
+.snippet h3 { font-size: .95rem; margin: .45rem 0 0; }
+.snippet pre { margin: 0; padding: .4rem .6rem; }
+.snippet .copy { margin-top: .15rem; }
+@media (max-width: 40rem) { .snippet { grid-template-columns: 1fr; } }
 .readme { border: 1px solid var(--line); padding: .5rem 1.2rem; border-radius: 6px; }
 .readme img { max-width: 100%; }
 .pager { display: flex; gap: 1rem; }

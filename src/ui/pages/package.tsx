@@ -23,7 +23,7 @@ function Snippets({ snippets }: { snippets: Snippet[] }) {
     <>
       {snippets.map((s, i) => (
         <div class="snippet">
-          <h3>{s.client} <span class="muted">— {s.where}</span></h3>
+          <h3>{s.client} <span class="muted">{s.where}</span></h3>
           <pre id={`snippet-${i}`} data-client={s.client} data-where={s.where}><code>{s.code}</code></pre>
           <button type="button" class="copy" data-copy-target={`snippet-${i}`} hidden aria-label={`Copy the ${s.client} ${s.where} snippet`}>Copy</button>
         </div>
