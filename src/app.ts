@@ -15,6 +15,7 @@ import type { ErrorContext, FormatModule } from "./formats/types";
 import { healthRoutes } from "./http/health";
 import { requestLog } from "./http/request-log";
 import { repositoryPrefetch } from "./repositories/prefetch";
+import { uiRoutes } from "./ui";
 
 /** The management API and unknown paths answer in the generic JSON shape. */
 const jsonErrors: Pick<FormatModule, "errorResponse"> = { errorResponse: (error, { requestId }) => jsonErrorResponse(error, requestId) };
@@ -27,6 +28,7 @@ export function buildApp(): Hono<AppEnv> {
   app.use(repositoryPrefetch());
   app.use(authentication((pathname) => formatForPath(pathname)?.readCredentials));
   app.route("/api/v1", apiRoutes);
+  app.route("/", uiRoutes);
   for (const format of formats) app.route(mountOf(format), format.routes);
 
   const errorContext = (c: { req: { raw: Request }; var: AppEnv["Variables"] }): ErrorContext => ({

@@ -313,3 +313,9 @@ export async function searchPackagesWithVersion(
     WHERE p.repository_id = ${repositoryId}${filter}
     ORDER BY p.lower_name LIMIT ${options.limit}`);
 }
+
+/** How many packages each repository holds (the Web UI's repository list), in one query. */
+export async function countPackagesByRepository(db: Database): Promise<Map<number, number>> {
+  const rows = await db.select({ repositoryId: packages.repositoryId, count: sql<number>`count(*)` }).from(packages).groupBy(packages.repositoryId);
+  return new Map(rows.map((r) => [r.repositoryId, r.count]));
+}

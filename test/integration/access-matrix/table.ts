@@ -10,6 +10,7 @@ import { publishBodyFor } from "../cargo-fixtures";
 import { moduleZip } from "../../helpers/go-modules";
 import { chartArchive } from "../../helpers/helm-charts";
 import { twineFields, uploadBody, wheel } from "../pypi-fixtures";
+import { uiRows } from "./ui-rows";
 
 export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -327,6 +328,8 @@ export const routes: RouteRow[] = [
     request: ({ repo, p }) => ({ method: "DELETE", path: `/helm/${repo.name}/api/charts/${repo.name}-p${p}/1.0.0` }),
     allowed: byKind(ok(200), ok(405)),
   },
+  // --- Web UI (ui-rows.ts) --------------------------------------------------------------
+  ...uiRows,
 ];
 
 /** The body `cargo publish` sends for `name` 1.0.0. */
