@@ -2,10 +2,11 @@
 import { genericFormat } from "./generic";
 import { mavenFormat } from "./maven";
 import { npmFormat } from "./npm";
+import { ociFormat } from "./oci";
 import { pypiFormat } from "./pypi";
 import type { FormatModule } from "./types";
 
-export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat];
+export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, ociFormat];
 
 /** Every format name the management API accepts for repositories, served or not yet. */
 export const knownFormats = [

@@ -33,8 +33,14 @@ export class BlobStore {
   ) {}
 
   /** Streams a body into R2 and returns its (possibly pre-existing, deduplicated) blob row. */
-  async store(body: ReadableStream<Uint8Array> | null, options: StoreBlobOptions): Promise<BlobRow> {
-    if (!body || options.declaredSize === 0) throw new RegistryError("body_empty", "request body is empty");
+  async store(input: ReadableStream<Uint8Array> | null, given: StoreBlobOptions): Promise<BlobRow> {
+    let body = input;
+    let options = given;
+    if (!body || options.declaredSize === 0) {
+      if (!options.allowEmpty) throw new RegistryError("body_empty", "request body is empty");
+      body = new Blob([]).stream();
+      options = { ...options, declaredSize: 0 };
+    }
     if (options.maxSize !== undefined && options.declaredSize !== undefined && options.declaredSize > options.maxSize) {
       throw new RegistryError("too_large", `file exceeds the repository limit of ${options.maxSize} bytes`);
     }

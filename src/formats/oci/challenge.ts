@@ -1,0 +1,35 @@
+/**
+ * The Bearer challenge of the Docker token flow
+ * (https://distribution.github.io/distribution/spec/auth/token/): a 401 names our token
+ * endpoint (`realm`), the service, and the scope the refused request needs.
+ */
+import { parseOciPath } from "./names";
+
+export const TOKEN_PATH = "/v2/token";
+
+/** The `service` value: the registry's host, as docker-distribution uses it. */
+export const serviceOf = (request: Request): string => new URL(request.url).host;
+
+export function bearerChallenge(request: Request, scope: string | null): string {
+  const url = new URL(request.url);
+  const parts = [`realm="${url.origin}${TOKEN_PATH}"`, `service="${serviceOf(request)}"`];
+  if (scope) parts.push(`scope="${scope}"`);
+  return `Bearer ${parts.join(",")}`;
+}
+
+/** The scope a request needs (`repository:{repo}/{name}:pull,push`), or null for `/v2/` itself. */
+export function scopeForRequest(request: Request): string | null {
+  const pathname = new URL(request.url).pathname;
+  if (!pathname.startsWith("/v2/")) return null;
+  let path;
+  try {
+    path = parseOciPath(pathname.slice("/v2/".length));
+  } catch {
+    return null;
+  }
+  if (!path || path.kind === "base" || path.kind === "token") return null;
+  if (path.kind === "catalog") return "registry:catalog:*";
+  const method = request.method.toUpperCase();
+  const actions = method === "GET" || method === "HEAD" ? "pull" : method === "DELETE" ? "delete" : "pull,push";
+  return `repository:${path.repo}/${path.name}:${actions}`;
+}
