@@ -159,13 +159,16 @@ export class UploadSessions {
    * Finishes the upload into a blob (deduplicated by sha256) and ends the session; the tail
    * becomes the last part. An empty session is an error unless `allowEmpty` (OCI's empty blob).
    */
-  async complete(id: string, options: { expectedSha256?: string; allowEmpty?: boolean } = {}, now = Date.now()): Promise<BlobRow> {
+  async complete(id: string, options: { expectedSha256?: string; expectedSha512?: string; allowEmpty?: boolean } = {}, now = Date.now()): Promise<BlobRow> {
     const row = await this.row(id, now);
     const parts = JSON.parse(row.parts) as UploadPart[];
     if (row.size === 0 && !options.allowEmpty) throw new RegistryError("body_empty", `upload ${id} has no data`);
     if (!(await deleteUploadSession(this.ctx.db, row.id))) throw new RegistryError("not_found", `upload ${id} not found`);
     const upload = this.ctx.bucket.resumeMultipartUpload(row.r2Key, row.r2UploadId);
-    const expected = options.expectedSha256 ? { expectedSha256: options.expectedSha256 } : {};
+    const expected = {
+      ...(options.expectedSha256 ? { expectedSha256: options.expectedSha256 } : {}),
+      ...(options.expectedSha512 ? { expectedSha512: options.expectedSha512 } : {}),
+    };
     if (row.size === 0) {
       await upload.abort().catch(() => {});
       return this.ctx.blobs.store(null, { ...expected, allowEmpty: true });

@@ -30,6 +30,8 @@ export function scopeForRequest(request: Request): string | null {
   if (!path || path.kind === "base" || path.kind === "token") return null;
   if (path.kind === "catalog") return "registry:catalog:*";
   const method = request.method.toUpperCase();
-  const actions = method === "GET" || method === "HEAD" ? "pull" : method === "DELETE" ? "delete" : "pull,push";
+  // Upload sessions are writes whatever the method (a GET asks for an upload's status).
+  const upload = path.kind === "uploads" || path.kind === "upload";
+  const actions = upload ? "pull,push" : method === "GET" || method === "HEAD" ? "pull" : method === "DELETE" ? "delete" : "pull,push";
   return `repository:${path.repo}/${path.name}:${actions}`;
 }

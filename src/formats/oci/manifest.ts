@@ -65,6 +65,9 @@ function descriptor(value: unknown, where: string): Descriptor {
   };
 }
 
+/** A layer the registry does not hold: OCI non-distributable or Docker foreign media types. */
+const isForeign = (d: Descriptor): boolean => d.mediaType.includes("nondistributable") || d.mediaType.includes(".foreign.");
+
 function descriptors(value: unknown, where: string): Descriptor[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw invalid(`${where} is not a list`);
@@ -107,7 +110,9 @@ export function parseManifest(bytes: Uint8Array, contentType: string | null): Ma
   const config = descriptor(json.config, "config");
   const layers = descriptors(json.layers, "layers");
   if (json.layers === undefined && mediaType === DOCKER_MANIFEST) throw invalid("layers are missing");
-  facts.blobs = [...new Set([config.digest, ...layers.map((l) => l.digest)])];
+  // Non-distributable (foreign) layers live elsewhere (`urls`): they need not be pushed here.
+  const local = layers.filter((l) => !isForeign(l));
+  facts.blobs = [...new Set([config.digest, ...local.map((l) => l.digest)])];
   // OCI 1.1: artifactType, else the config's media type when it is not the image config.
   facts.artifactType = typeof json.artifactType === "string" ? json.artifactType : config.mediaType;
   return facts;

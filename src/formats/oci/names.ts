@@ -11,8 +11,9 @@ import { OciError } from "./errors";
 const componentPattern = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 /** Spec tag grammar. */
 export const tagPattern = /^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$/;
-/** Digests we store and verify: sha256 only (the spec's required algorithm). */
-const sha256Pattern = /^sha256:[a-f0-9]{64}$/;
+/** Digests we store and verify: sha256 (the spec's required algorithm) and sha512. */
+const digestPatterns = { sha256: /^sha256:[a-f0-9]{64}$/, sha512: /^sha512:[a-f0-9]{128}$/ } as const;
+export type DigestAlgorithm = keyof typeof digestPatterns;
 /** Any well-formed digest (spec grammar), to tell "unsupported algorithm" from garbage. */
 const digestGrammar = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
@@ -31,10 +32,10 @@ export function isDigest(reference: string): boolean {
   return reference.includes(":");
 }
 
-/** Validates a digest: a sha256 digest, else DIGEST_INVALID (400). */
+/** Validates a digest: sha256 or sha512, else DIGEST_INVALID (400). */
 export function parseDigest(text: string): string {
-  if (sha256Pattern.test(text)) return text;
-  if (digestGrammar.test(text)) throw new OciError("DIGEST_INVALID", `unsupported digest ${text}: only sha256 is accepted`);
+  if (digestPatterns.sha256.test(text) || digestPatterns.sha512.test(text)) return text;
+  if (digestGrammar.test(text)) throw new OciError("DIGEST_INVALID", `unsupported digest ${text.slice(0, 200)}: sha256 and sha512 are accepted`);
   throw new OciError("DIGEST_INVALID", `invalid digest ${JSON.stringify(text.slice(0, 100))}`);
 }
 
@@ -47,7 +48,14 @@ export function parseReference(text: string): Reference {
   return { kind: "tag", tag: text };
 }
 
-export const sha256Hex = (digest: string): string => digest.slice("sha256:".length);
+/** The algorithm of a digest parseDigest accepted. */
+export const algorithmOf = (digest: string): DigestAlgorithm => (digest.startsWith("sha512:") ? "sha512" : "sha256");
+
+/** The blob-store expectation a client's digest states (`expectedSha256` / `expectedSha512`). */
+export function expectedDigest(digest: string): { expectedSha256: string } | { expectedSha512: string } {
+  const hex = digest.slice(digest.indexOf(":") + 1);
+  return algorithmOf(digest) === "sha512" ? { expectedSha512: hex } : { expectedSha256: hex };
+}
 
 /** What a `/v2/…` path asks for. */
 export type OciPath =

@@ -18,12 +18,13 @@ import { blobLocation, empty, uploadLocation, uploadRange } from "./headers";
 import { BLOBS_VERSION } from "./hosted/layout";
 import { recordBlob } from "./hosted/writer";
 import { HostedOciReader } from "./hosted/reader";
-import { isValidImageName, parseDigest, sha256Hex } from "./names";
+import { algorithmOf, expectedDigest, isValidImageName, parseDigest } from "./names";
 
 type NamePath = { repo: string; name: string };
 type UploadPath = NamePath & { id: string };
 
-const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+const EMPTY_SHA256 = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+const EMPTY_SHA512 = "sha512:cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e";
 
 const writable = (c: Context<AppEnv>, repo: string): Promise<HostedSource> => loadHostedSource(c, "oci", "write", { name: repo, challengeAnonymousReads: true });
 
@@ -77,22 +78,21 @@ async function mount(c: Context<AppEnv>, source: HostedSource, path: NamePath, d
       throw error;
     }
   }
-  return found ? recordBlob(source, path.name, found.blob) : null;
+  return found ? recordBlob(source, path.name, found.blob, algorithmOf(digest)) : null;
 }
 
 async function storeWhole(source: HostedSource, c: Context<AppEnv>, path: NamePath, digest: string): Promise<Response> {
   const declaredSize = declaredLength(c);
-  const hex = sha256Hex(digest);
   let blob;
-  if (hex === EMPTY_SHA256) {
+  if (digest === EMPTY_SHA256 || digest === EMPTY_SHA512) {
     // The empty blob is a valid OCI layer; any byte sent with its digest is a mismatch.
     const sent = declaredSize === 0 ? 0 : (await c.req.arrayBuffer()).byteLength;
     if (sent > 0) throw new OciError("DIGEST_INVALID", `the body does not match ${digest}`);
-    blob = await source.storeBlob(null, { expectedSha256: hex, allowEmpty: true });
+    blob = await source.storeBlob(null, { ...expectedDigest(digest), allowEmpty: true });
   } else {
-    blob = await source.storeBlob(c.req.raw.body, { expectedSha256: hex, ...(declaredSize === undefined ? {} : { declaredSize }) });
+    blob = await source.storeBlob(c.req.raw.body, { ...expectedDigest(digest), ...(declaredSize === undefined ? {} : { declaredSize }) });
   }
-  return created(c, path, await recordBlob(source, path.name, blob));
+  return created(c, path, await recordBlob(source, path.name, blob, algorithmOf(digest)));
 }
 
 export async function startUpload(c: Context<AppEnv>, path: NamePath): Promise<Response> {
@@ -154,8 +154,8 @@ export async function finishUpload(c: Context<AppEnv>, path: UploadPath): Promis
       checkContentRange(c, session, length, path);
       session = await source.uploads.append(path.id, c.req.raw.body, length);
     }
-    const blob = await source.uploads.complete(path.id, { expectedSha256: sha256Hex(digest), allowEmpty: true });
-    return created(c, path, await recordBlob(source, path.name, blob));
+    const blob = await source.uploads.complete(path.id, { ...expectedDigest(digest), allowEmpty: true });
+    return created(c, path, await recordBlob(source, path.name, blob, algorithmOf(digest)));
   });
 }
 

@@ -7,8 +7,9 @@
  */
 import type { Role } from "../../../src/auth/principal";
 import { twineFields, uploadBody, wheel } from "../pypi-fixtures";
+import { ociRows } from "./oci-rows";
 
-export const FORMATS = ["generic", "maven", "npm", "pypi"] as const;
+export const FORMATS = ["generic", "maven", "npm", "pypi", "oci"] as const;
 export type Format = (typeof FORMATS)[number];
 export type Kind = "hosted" | "remote" | "virtual";
 export type Visibility = "public" | "private";
@@ -163,6 +164,7 @@ export const seedPackage: Record<Format, { api: string; version: string }> = {
   maven: { api: "org.mx:seed", version: "1.0" },
   npm: { api: "mx-seed", version: "1.0.0" },
   pypi: { api: "mx-seed", version: "1.0" },
+  oci: { api: "mx-seed", version: "1.0" },
 };
 
 export const routes: RouteRow[] = [
@@ -271,6 +273,7 @@ export const routes: RouteRow[] = [
     request: ({ repo }) => ({ method: "PUT", path: `/pypi/${repo.name}/-/yank/mx-seed/1.0` }),
     allowed: byKind(ok(200), ok(405)),
   },
+  ...ociRows,
 ];
 
 /** The multipart body twine sends for a one-file wheel of `name` 1.0. */

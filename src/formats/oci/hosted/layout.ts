@@ -11,5 +11,6 @@ export const MANIFEST_FILE = "manifest";
 export const TAG_PREFIX = "tag:";
 
 export const tagVersion = (tag: string): string => `${TAG_PREFIX}${tag}`;
-export const isManifestVersion = (version: string): boolean => version.startsWith("sha256:");
-export const digestOfBlob = (sha256: string): string => `sha256:${sha256}`;
+export const isManifestVersion = (version: string): boolean => version.startsWith("sha256:") || version.startsWith("sha512:");
+/** A stored blob's digest in the algorithm the client used. */
+export const digestOfBlob = (blob: { sha256: string; sha512: string }, algorithm: "sha256" | "sha512" = "sha256"): string => `${algorithm}:${blob[algorithm]}`;

@@ -21,7 +21,8 @@ export class HostedOciReader implements OciReader {
     const mediaType = found.file.name;
     const response = await this.source.serveFile(request, found, { contentType: mediaType });
     response.headers.delete("Content-Disposition");
-    return { digest: digestOfBlob(found.blob.sha256), mediaType, size: found.blob.size, response };
+    const digest = reference.kind === "digest" ? reference.digest : digestOfBlob(found.blob);
+    return { digest, mediaType, size: found.blob.size, response };
   }
 
   async blob(name: string, digest: string, request: Request): Promise<Response | null> {

@@ -7,12 +7,12 @@ import { RegistryError } from "../../../errors";
 import type { BlobRow, PackageWriter } from "../../../repositories/package-source";
 import { OciError } from "../errors";
 import { parseManifest, type ManifestFacts } from "../manifest";
-import type { Reference } from "../names";
+import { algorithmOf, expectedDigest, type DigestAlgorithm, type Reference } from "../names";
 import { BLOBS_VERSION, digestOfBlob, isManifestVersion, MANIFEST_FILE, TAG_PREFIX, tagVersion } from "./layout";
 
 /** Records a stored blob under an image name (idempotent: pushing a blob twice is fine). */
-export async function recordBlob(writer: PackageWriter, name: string, blob: BlobRow): Promise<string> {
-  const digest = digestOfBlob(blob.sha256);
+export async function recordBlob(writer: PackageWriter, name: string, blob: BlobRow, algorithm: DigestAlgorithm = "sha256"): Promise<string> {
+  const digest = digestOfBlob(blob, algorithm);
   if (await writer.findFile(name, BLOBS_VERSION, digest)) return digest;
   try {
     await writer.addFile("create-or-add", { packageName: name, lowerName: name, version: BLOBS_VERSION, lowerVersion: BLOBS_VERSION, file: { name: digest, lowerName: digest } }, blob);
@@ -23,9 +23,9 @@ export async function recordBlob(writer: PackageWriter, name: string, blob: Blob
   return digest;
 }
 
-async function sha256Of(bytes: Uint8Array): Promise<string> {
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return `sha256:${Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+async function digestOf(bytes: Uint8Array, algorithm: DigestAlgorithm): Promise<string> {
+  const hash = new Uint8Array(await crypto.subtle.digest(algorithm === "sha512" ? "SHA-512" : "SHA-256", bytes));
+  return `${algorithm}:${Array.from(hash, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
 /** Every blob and manifest digest the name already has (one query). */
@@ -51,7 +51,8 @@ export interface PushedManifest {
  * (MANIFEST_BLOB_UNKNOWN, with the digest in `detail`); nothing is stored otherwise.
  */
 export async function putManifest(writer: PackageWriter, name: string, reference: Reference, bytes: Uint8Array, contentType: string | null): Promise<PushedManifest> {
-  const digest = await sha256Of(bytes);
+  // A manifest pushed by a sha512 digest is named by its sha512; otherwise by its sha256.
+  const digest = await digestOf(bytes, reference.kind === "digest" ? algorithmOf(reference.digest) : "sha256");
   if (reference.kind === "digest" && reference.digest !== digest) {
     throw new OciError("DIGEST_INVALID", `manifest digest is ${digest}, not ${reference.digest}`, { detail: { digest: reference.digest } });
   }
@@ -62,7 +63,7 @@ export async function putManifest(writer: PackageWriter, name: string, reference
     if (missingBlob) throw new OciError("MANIFEST_BLOB_UNKNOWN", `blob ${missingBlob} is not in ${name}`, { detail: { digest: missingBlob } });
     const missingManifest = facts.manifests.find((d) => !have.manifests.has(d) && d !== digest);
     if (missingManifest) throw new OciError("MANIFEST_BLOB_UNKNOWN", `manifest ${missingManifest} is not in ${name}`, { detail: { digest: missingManifest } });
-    const blob = await writer.storeBlob(new Blob([bytes]).stream(), { declaredSize: bytes.byteLength, expectedSha256: digest.slice(7) });
+    const blob = await writer.storeBlob(new Blob([bytes]).stream(), { declaredSize: bytes.byteLength, ...expectedDigest(digest) });
     const file = { name: facts.mediaType, lowerName: MANIFEST_FILE };
     if (!have.manifests.has(digest)) {
       await writer.addFile("create-or-add", { packageName: name, lowerName: name, version: digest, lowerVersion: digest, metadata: facts, file }, blob);
@@ -87,7 +88,7 @@ export async function deleteManifest(writer: PackageWriter, name: string, refere
       const hit =
         reference.kind === "tag"
           ? version === tagVersion(reference.tag)
-          : version === reference.digest || (version.startsWith(TAG_PREFIX) && row.file.lowerName === MANIFEST_FILE && digestOfBlob(row.blob.sha256) === reference.digest);
+          : version === reference.digest || (version.startsWith(TAG_PREFIX) && row.file.lowerName === MANIFEST_FILE && digestOfBlob(row.blob, algorithmOf(reference.digest)) === reference.digest);
       if (hit) doomed.set(row.version.id, row.version);
     }
     if (doomed.size === 0) throw new OciError("MANIFEST_UNKNOWN", `manifest ${referenceText(reference)} not found in ${name}`);
