@@ -7,8 +7,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { apiOk, isCI, type Registry } from "./harness";
-import { ociTools } from "./clients/oci";
+import { apiOk, isCI, type Registry } from "./harness.ts";
+import { ociTools } from "./clients/oci.ts";
 
 /** Skips (outside CI) or fails (in CI) when a Go-built tool is missing. */
 export function ociToolGate(name: keyof ReturnType<typeof ociTools>): { path: string; skip: boolean; assertAvailable(): void } {
