@@ -35,3 +35,17 @@ export function scopeForRequest(request: Request): string | null {
   const actions = upload ? "pull,push" : method === "GET" || method === "HEAD" ? "pull" : method === "DELETE" ? "delete" : "pull,push";
   return `repository:${path.repo}/${path.name}:${actions}`;
 }
+
+export interface RequestedScope {
+  type: string;
+  name: string;
+  actions: string[];
+}
+
+/** `repository:team/app:pull,push` → parts; names may contain `:` only in a port-less form we never issue. */
+export function parseScope(text: string): RequestedScope | null {
+  const first = text.indexOf(":");
+  const last = text.lastIndexOf(":");
+  if (first < 0 || last === first) return null;
+  return { type: text.slice(0, first), name: text.slice(first + 1, last), actions: text.slice(last + 1).split(",").filter(Boolean) };
+}

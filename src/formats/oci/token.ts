@@ -13,22 +13,8 @@ import { REGISTRY_TOKEN_TTL_SECONDS, signRegistryToken, type AccessEntry } from 
 import type { AppEnv } from "../../env";
 import { loadRepository, listReadableRepositories } from "../../repositories/loader";
 import { RegistryError } from "../../errors";
-import { serviceOf } from "./challenge";
+import { parseScope, serviceOf, type RequestedScope } from "./challenge";
 import { isValidImageName } from "./names";
-
-interface RequestedScope {
-  type: string;
-  name: string;
-  actions: string[];
-}
-
-/** `repository:team/app:pull,push` → parts; names may contain `:` only in a port-less form we never issue. */
-export function parseScope(text: string): RequestedScope | null {
-  const first = text.indexOf(":");
-  const last = text.lastIndexOf(":");
-  if (first < 0 || last === first) return null;
-  return { type: text.slice(0, first), name: text.slice(first + 1, last), actions: text.slice(last + 1).split(",").filter(Boolean) };
-}
 
 async function grantedActions(c: Context<AppEnv>, scope: RequestedScope): Promise<AccessEntry | null> {
   if (scope.type === "registry" && scope.name === "catalog") return { type: "registry", name: "catalog", actions: ["*"] };
