@@ -10,6 +10,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiOk, clientGate, runCli, startRegistry, type CliResult, type Registry } from "./harness";
 import { imageLayout, ociAccount, ociToolGate, tarOf, type OciAccount } from "./oci";
@@ -66,7 +67,8 @@ describe.skipIf(skopeoGate.skip || podmanGate.skip || crane.skip || oras.skip)("
   }, 900_000);
 
   it("a layer above the body limit uploads in chunks below it, and skopeo pulls it", async () => {
-    const layer = tarOf("chunked.bin", randomBytes(101 * MiB));
+    const tar = tarOf("chunked.bin", randomBytes(101 * MiB));
+    const layer = gzipSync(tar, { level: 1 });
     const digest = `sha256:${sha256(layer)}`;
     const auth = { Authorization: `Basic ${Buffer.from(`any:${account.token}`).toString("base64")}` };
     const name = `${account.repo}/chunked/app`;
@@ -87,14 +89,14 @@ describe.skipIf(skopeoGate.skip || podmanGate.skip || crane.skip || oras.skip)("
     }
     const done = await fetch(new URL(`${location}?digest=${digest}`, registry.baseUrl), { method: "PUT", headers: auth });
     expect(done.status, await done.clone().text()).toBe(201);
-    const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [digest] } }));
+    const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [`sha256:${sha256(tar)}`] } }));
     const configDigest = `sha256:${sha256(config)}`;
     expect((await fetch(`${registry.baseUrl}/v2/${name}/blobs/uploads/?digest=${configDigest}`, { method: "POST", body: config, headers: auth })).status).toBe(201);
     const manifest = JSON.stringify({
       schemaVersion: 2,
       mediaType: "application/vnd.oci.image.manifest.v1+json",
       config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: configDigest, size: config.byteLength },
-      layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar", digest, size: layer.byteLength }],
+      layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest, size: layer.byteLength }],
     });
     const put = await fetch(`${registry.baseUrl}/v2/${name}/manifests/v1`, { method: "PUT", body: manifest, headers: { ...auth, "Content-Type": "application/vnd.oci.image.manifest.v1+json" } });
     expect(put.status).toBe(201);

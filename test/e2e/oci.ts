@@ -7,6 +7,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { apiOk, isCI, type Registry } from "./harness.ts";
 import { ociTools } from "./clients/oci.ts";
 
@@ -71,7 +72,11 @@ export interface Layout {
   layerDigests: string[];
 }
 
-/** An OCI image layout (`oci:DIR:TAG` for skopeo) with uncompressed tar layers of the given sizes. */
+/**
+ * An OCI image layout (`oci:DIR:TAG` for skopeo) with gzipped tar layers of random files of
+ * the given sizes (gzip level 1: random bytes do not shrink; skopeo keeps compressed layers
+ * as they are, while it would compress uncompressed ones on copy and change their digests).
+ */
 export async function imageLayout(dir: string, tag: string, layerSizes: number[]): Promise<Layout> {
   const blobs = join(dir, "blobs", "sha256");
   await mkdir(blobs, { recursive: true });
@@ -84,7 +89,7 @@ export async function imageLayout(dir: string, tag: string, layerSizes: number[]
   const diffIds = [];
   for (const [i, size] of layerSizes.entries()) {
     const tar = tarOf(`file-${i}.bin`, randomBytes(size));
-    layers.push({ mediaType: "application/vnd.oci.image.layer.v1.tar", ...(await put(tar)) });
+    layers.push({ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", ...(await put(gzipSync(tar, { level: 1 }))) });
     diffIds.push(`sha256:${sha256(tar)}`);
   }
   const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", config: {}, rootfs: { type: "layers", diff_ids: diffIds } }));
