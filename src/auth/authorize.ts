@@ -25,6 +25,7 @@ export const repositoryNotFound = (name: string): RegistryError => new RegistryE
 
 /** The answer for a repository that does not exist — and for one the caller may not read. */
 export function repositoryHidden(principal: Principal, name: string, access: Access, options: AuthorizeOptions = {}): RegistryError {
+  if (principal.registryToken) return new RegistryError("unauthorized", "registry token does not cover this repository");
   if (principal.kind === "anonymous" && (access === "write" || options.challengeAnonymousReads)) {
     return new RegistryError("unauthorized", "authentication required");
   }
@@ -43,7 +44,7 @@ export function authorize(principal: Principal, repository: RepositoryRef, acces
 export function requireRole(principal: Principal, repository: RepositoryRef, role: Role, options: AuthorizeOptions = {}): void {
   if (!canRead(principal, repository)) throw repositoryHidden(principal, repository.name, role === "read" ? "read" : "write", options);
   if (can(principal, role, repository)) return;
-  if (principal.kind === "anonymous") throw new RegistryError("unauthorized", "authentication required");
+  if (principal.kind === "anonymous" || principal.registryToken) throw new RegistryError("unauthorized", "authentication required");
   throw new RegistryError("denied", role === "admin" ? `admin role on repository ${repository.name} required` : `may not ${role} to repository ${repository.name}`);
 }
 

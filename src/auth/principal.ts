@@ -36,6 +36,12 @@ export interface Principal {
   grants: readonly Grant[];
   /** Null unless the credential is an API token. */
   token: TokenLimits | null;
+  /**
+   * A short-lived OCI registry token (src/auth/registry-token.ts): its grants are only the
+   * scopes it was issued for, so a refusal is a 401 challenge (fetch a token for this scope),
+   * as for anonymous callers, never a 404/403.
+   */
+  registryToken?: boolean;
 }
 
 export const anonymous: Principal = { kind: "anonymous", userId: null, name: "anonymous", userIsAdmin: false, grants: [], token: null };

@@ -25,15 +25,15 @@ export async function findUploadSession(db: Database, repositoryId: number, id: 
 }
 
 /**
- * Records an appended part, only if the session still has the parts list the caller read
- * (optimistic concurrency: two appends racing on one session → one fails). True on success.
+ * Records an append (new parts and the new total size), only if the session still has the
+ * size and parts the caller read (optimistic concurrency: two appends racing on one
+ * session → one fails). True on success.
  */
-export async function recordUploadPart(db: Database, row: UploadSessionRow, part: UploadPart, expiresAt: number): Promise<boolean> {
-  const parts = [...(JSON.parse(row.parts) as UploadPart[]), part];
+export async function recordUploadProgress(db: Database, row: UploadSessionRow, parts: readonly UploadPart[], size: number, expiresAt: number): Promise<boolean> {
   const result = await db
     .update(uploadSessions)
-    .set({ parts: JSON.stringify(parts), size: row.size + part.size, expiresAt })
-    .where(and(eq(uploadSessions.id, row.id), eq(uploadSessions.parts, row.parts)));
+    .set({ parts: JSON.stringify(parts), size, expiresAt })
+    .where(and(eq(uploadSessions.id, row.id), eq(uploadSessions.parts, row.parts), eq(uploadSessions.size, row.size)));
   return (result.meta.changes ?? 0) > 0;
 }
 

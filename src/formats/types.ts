@@ -161,6 +161,11 @@ export interface FormatModule {
   readonly hooks?: FormatHooks;
   /** Whole-repository documents rebuilt by the IndexBuilder after writes settle. */
   readonly indexes?: readonly IndexSpec[];
+  /**
+   * Periodic upkeep of each hosted repository of the format, run by the cron (under a
+   * per-repository lock) before the orphan blob GC: e.g. OCI removes blobs no manifest references.
+   */
+  maintenance?(writer: PackageWriter, now: number): Promise<unknown>;
 }
 
 // ---- Write hooks and repository indexes (docs/architecture.md) ----

@@ -7,7 +7,7 @@ import type { Context } from "hono";
 import { authorize, repositoryHidden, type Access } from "../auth/authorize";
 import { can, readableMembers } from "../auth/permissions";
 import { openDatabase } from "../db/client";
-import { findRepository, listMembers } from "../db/repositories";
+import { findRepository, listMembers, listRepositories } from "../db/repositories";
 import { rememberMembers } from "../db/repository-with-members";
 import type { AppEnv } from "../env";
 import { RegistryError } from "../errors";
@@ -44,9 +44,10 @@ export async function loadRepository(
   c: Context<AppEnv>,
   format: string,
   access: Access,
-  options: { challengeAnonymousReads?: boolean } = {},
+  options: { challengeAnonymousReads?: boolean; name?: string } = {},
 ): Promise<{ repository: Repository; context: SourceContext }> {
-  const name = c.req.param("repo") ?? "";
+  // Formats mounted elsewhere than `/{format}/:repo` (OCI's `/v2`) name the repository themselves.
+  const name = options.name ?? c.req.param("repo") ?? "";
   const context = sourceContext(c);
   const repository = await lookUp(c, context, name);
   if (!repository || repository.format !== format) throw repositoryHidden(c.var.principal, name, access, options);
@@ -62,8 +63,8 @@ export async function loadRepository(
  * well as on the virtual (refused as 403 naming only the virtual); a remote repository
  * takes no writes (405).
  */
-export async function loadHostedSource(c: Context<AppEnv>, format: string, access: Access): Promise<HostedSource> {
-  const { repository, context } = await loadRepository(c, format, access);
+export async function loadHostedSource(c: Context<AppEnv>, format: string, access: Access, options: { challengeAnonymousReads?: boolean; name?: string } = {}): Promise<HostedSource> {
+  const { repository, context } = await loadRepository(c, format, access, options);
   if (repository.kind === "hosted") return new HostedSource(repository, context);
   if (access === "write" && repository.kind === "virtual" && repository.settings.deployMember) {
     const target = await findRepository(context.db, repository.settings.deployMember);
@@ -87,4 +88,10 @@ export async function loadHostedReaders(c: Context<AppEnv>, format: string): Pro
   if (repository.kind === "remote") return [];
   const members = readableMembers(c.var.principal, await listMembers(context.db, repository.id));
   return members.filter((m) => m.repository.kind === "hosted").map((m) => new HostedSource(m.repository, context));
+}
+
+/** Every repository of the format the caller may read, by name (OCI `_catalog`, token scopes). */
+export async function listReadableRepositories(c: Context<AppEnv>, format: string): Promise<Repository[]> {
+  const all = await listRepositories(sourceContext(c).db);
+  return all.filter((r) => r.format === format && can(c.var.principal, "read", r));
 }

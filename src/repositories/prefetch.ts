@@ -21,9 +21,11 @@ export function repositoryPrefetch(): MiddlewareHandler<AppEnv> {
   return async function repositoryPrefetchMiddleware(c, next) {
     const pathname = new URL(c.req.url).pathname;
     const [, , repo = ""] = pathname.split("/");
-    // Only default mounts (`/{format}/{repo}/…`) name the repository in the path this way.
+    // Default mounts (`/{format}/{repo}/…`) and OCI's `/v2/{repo}/…` name the repository in
+    // the second segment (OCI's own `/v2/token` and `/v2/_catalog` are not repositories).
     const format = formatForPath(pathname);
-    if (repo !== "" && format && format.mount === undefined) {
+    const named = format && (format.mount === undefined || (format.mount === "/v2" && pathname.split("/").length > 3));
+    if (repo !== "" && named) {
       let name = repo;
       try {
         name = decodeURIComponent(repo);

@@ -23,6 +23,19 @@ export const BLOB_KEY_PREFIX = "blobs/";
 export interface StoreBlobOptions extends DigestingLimits {
   /** Hex sha256 the client stated up front; a mismatch is a 400 and stores nothing. */
   expectedSha256?: string;
+  /** Hex sha512 the client stated up front (OCI sha512 digests); checked like `expectedSha256`. */
+  expectedSha512?: string;
+}
+
+/** The mismatch between stated and computed digests, or null when they agree. */
+function digestMismatch(digests: Digests, options: StoreBlobOptions, what: string): RegistryError | null {
+  for (const algorithm of ["sha256", "sha512"] as const) {
+    const stated = algorithm === "sha256" ? options.expectedSha256 : options.expectedSha512;
+    if (stated && stated.toLowerCase() !== digests[algorithm]) {
+      return new RegistryError("digest_mismatch", `${algorithm} of the ${what} is ${digests[algorithm]}, not ${stated}`);
+    }
+  }
+  return null;
 }
 
 export class BlobStore {
@@ -33,8 +46,14 @@ export class BlobStore {
   ) {}
 
   /** Streams a body into R2 and returns its (possibly pre-existing, deduplicated) blob row. */
-  async store(body: ReadableStream<Uint8Array> | null, options: StoreBlobOptions): Promise<BlobRow> {
-    if (!body || options.declaredSize === 0) throw new RegistryError("body_empty", "request body is empty");
+  async store(input: ReadableStream<Uint8Array> | null, given: StoreBlobOptions): Promise<BlobRow> {
+    let body = input;
+    let options = given;
+    if (!body || options.declaredSize === 0) {
+      if (!options.allowEmpty) throw new RegistryError("body_empty", "request body is empty");
+      body = new Blob([]).stream();
+      options = { ...options, declaredSize: 0 };
+    }
     if (options.maxSize !== undefined && options.declaredSize !== undefined && options.declaredSize > options.maxSize) {
       throw new RegistryError("too_large", `file exceeds the repository limit of ${options.maxSize} bytes`);
     }
@@ -50,9 +69,10 @@ export class BlobStore {
     } catch (error) {
       throw digesting.failure ?? interrupted(error);
     }
-    if (options.expectedSha256 && options.expectedSha256.toLowerCase() !== digests.sha256) {
+    const bodyMismatch = digestMismatch(digests, options, "body");
+    if (bodyMismatch) {
       await this.bucket.delete(key);
-      throw new RegistryError("digest_mismatch", `sha256 of the body is ${digests.sha256}, not ${options.expectedSha256}`);
+      throw bodyMismatch;
     }
     return this.recordBlob(key, digests);
   }
@@ -75,9 +95,10 @@ export class BlobStore {
       await this.bucket.delete(key);
       throw digesting.failure ?? error;
     }
-    if (options.expectedSha256 && options.expectedSha256.toLowerCase() !== digests.sha256) {
+    const uploadMismatch = digestMismatch(digests, options, "upload");
+    if (uploadMismatch) {
       await this.bucket.delete(key);
-      throw new RegistryError("digest_mismatch", `sha256 of the upload is ${digests.sha256}, not ${options.expectedSha256}`);
+      throw uploadMismatch;
     }
     return this.recordBlob(key, digests);
   }

@@ -19,6 +19,8 @@ export interface DigestingLimits {
   declaredSize?: number;
   /** Largest body accepted; one byte more fails with too_large. */
   maxSize?: number;
+  /** Accept an empty body (an OCI empty blob); by default an empty body is a 400. */
+  allowEmpty?: boolean;
 }
 
 const algorithms = { sha256: "SHA-256", sha1: "SHA-1", md5: "MD5", sha512: "SHA-512" } as const;
@@ -56,7 +58,7 @@ export class DigestingStream extends TransformStream<Uint8Array, Uint8Array> {
         controller.enqueue(chunk);
       },
       async flush() {
-        if (size === 0) fail(new RegistryError("body_empty", "request body is empty"));
+        if (size === 0 && !limits.allowEmpty) fail(new RegistryError("body_empty", "request body is empty"));
         if (limits.declaredSize !== undefined && size !== limits.declaredSize) {
           fail(new RegistryError("bad_request", `body ended after ${size} of ${limits.declaredSize} declared bytes`));
         }

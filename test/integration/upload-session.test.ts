@@ -46,11 +46,12 @@ describe("upload sessions", () => {
     whole.set(second, first.length);
     const session = await a.uploads.create();
     expect(session).toMatchObject({ size: 0, parts: 0 });
-    expect(await a.uploads.append(session.id, first)).toMatchObject({ size: first.length, parts: 1 });
+    // Parts are whole 8 MiB pieces; smaller chunks wait in the session's tail.
+    expect(await a.uploads.append(session.id, first)).toMatchObject({ size: first.length, parts: 0 });
     // A streamed chunk of declared length.
     const appended = await a.uploads.append(session.id, new Blob([second]).stream(), second.length);
-    expect(appended).toMatchObject({ size: whole.length, parts: 2 });
-    expect(await a.uploads.get(session.id)).toMatchObject({ size: whole.length, parts: 2 });
+    expect(appended).toMatchObject({ size: whole.length, parts: 0 });
+    expect(await a.uploads.get(session.id)).toMatchObject({ size: whole.length, parts: 0 });
 
     const blob = await a.uploads.complete(session.id, { expectedSha256: await sha256(whole) });
     expect(blob).toMatchObject({ size: whole.length, sha256: await sha256(whole) });
@@ -83,6 +84,21 @@ describe("upload sessions", () => {
     expect(await failure(a.uploads.append(other.id, bytes(10)))).toBe("not_found");
   });
 
+  it("cuts chunks of uneven sizes into equal parts, so any chunking joins", async () => {
+    const a = await source("us-a");
+    const whole = bytes(17 * MiB + 3, 11);
+    const session = await a.uploads.create();
+    const cuts = [0, 10, 6 * MiB, 6 * MiB + 1, 16 * MiB + 7, whole.length];
+    let last;
+    for (let i = 0; i + 1 < cuts.length; i++) last = await a.uploads.append(session.id, whole.slice(cuts[i], cuts[i + 1]));
+    expect(last).toMatchObject({ size: whole.length, parts: 2 });
+    const blob = await a.uploads.complete(session.id, { expectedSha256: await sha256(whole) });
+    expect(blob.size).toBe(whole.length);
+    // No tail object is left behind.
+    const leftovers = await env.BLOBS.list({ prefix: "blobs/" });
+    expect(leftovers.objects.filter((o) => o.key.includes(".tail-"))).toEqual([]);
+  }, 60_000);
+
   it("refuses empty chunks, empty uploads and uploads over the repository's size limit", async () => {
     const a = await source("us-a");
     const session = await a.uploads.create();
@@ -92,7 +108,7 @@ describe("upload sessions", () => {
     const limited = await small.uploads.create();
     await small.uploads.append(limited.id, bytes(600));
     expect(await failure(small.uploads.append(limited.id, bytes(600)))).toBe("too_large");
-    expect(await small.uploads.get(limited.id)).toMatchObject({ size: 600, parts: 1 });
+    expect(await small.uploads.get(limited.id)).toMatchObject({ size: 600, parts: 0 });
   });
 
   it("sessions expire: an expired id is not found, and the cron aborts idle sessions", async () => {

@@ -5,6 +5,7 @@ import { moduleZip } from "../../helpers/go-modules";
 import { chartArchive } from "../../helpers/helm-charts";
 import type { FakeUpstream } from "../../helpers/upstream";
 import { UPSTREAM } from "../../helpers/upstream";
+import { ociSeed } from "./oci-rows";
 import { cargoPublish, npmPublish, pypiUpload, repoName, users, type CredentialSpec, type RepoFixture } from "./table";
 
 /** Secrets the suite creates; no API response may contain any of them. */
@@ -55,6 +56,11 @@ async function seedHosted(repo: RepoFixture): Promise<void> {
   if (repo.format === "npm") {
     const publish = await npmPublish(repo.name, "mx-seed");
     await must(call(publish.path, { method: "PUT", body: publish.body ?? "", headers: publish.headers ?? {} }), 201, "seed npm");
+  }
+  if (repo.format === "oci") {
+    for (const step of await ociSeed(repo.name)) {
+      await must(call(step.path, { method: step.method, body: step.body ?? "", headers: step.headers ?? {} }), 201, `seed oci ${step.method}`);
+    }
   }
   if (repo.format === "pypi") {
     const upload = await pypiUpload(repo.name, "mx-seed");

@@ -1,0 +1,64 @@
+/**
+ * `GET /v2/token` (Docker token authentication,
+ * https://distribution.github.io/distribution/spec/auth/token/): the caller authenticates
+ * the usual way (Basic with a registry token and any username, or with a user's password;
+ * none for anonymous) and receives a short-lived JWT (src/auth/registry-token.ts) for the
+ * requested scopes — only the actions the permission model allows; a scope it allows nothing
+ * of is left out (the client then gets a 401/404 at the registry, as docker-distribution).
+ * `POST /v2/token` (OAuth2) is not offered: containerd and docker fall back to GET on its 404.
+ */
+import type { Context } from "hono";
+import { can } from "../../auth/permissions";
+import { REGISTRY_TOKEN_TTL_SECONDS, signRegistryToken, type AccessEntry } from "../../auth/registry-token";
+import type { AppEnv } from "../../env";
+import { loadRepository, listReadableRepositories } from "../../repositories/loader";
+import { RegistryError } from "../../errors";
+import { parseScope, serviceOf, type RequestedScope } from "./challenge";
+import { isValidImageName } from "./names";
+
+async function grantedActions(c: Context<AppEnv>, scope: RequestedScope): Promise<AccessEntry | null> {
+  if (scope.type === "registry" && scope.name === "catalog") return { type: "registry", name: "catalog", actions: ["*"] };
+  if (scope.type !== "repository") return null;
+  const [repo = "", ...rest] = scope.name.split("/");
+  if (!isValidImageName(rest.join("/"))) return null;
+  let repository;
+  try {
+    ({ repository } = await loadRepository(c, "oci", "read", { name: repo }));
+  } catch (error) {
+    if (error instanceof RegistryError && (error.status === 404 || error.status === 401 || error.status === 403)) return null;
+    throw error;
+  }
+  const mayWrite = repository.kind !== "remote" && can(c.var.principal, "write", repository);
+  const actions = [...new Set(scope.actions.flatMap((a) => (a === "*" ? ["pull", "push", "delete"] : [a])))].filter((a) => a === "pull" || ((a === "push" || a === "delete") && mayWrite));
+  return actions.length ? { type: "repository", name: scope.name, actions } : null;
+}
+
+/** Catalog tokens also carry read on every private repository the caller can read, so the listing is theirs. */
+async function catalogAccess(c: Context<AppEnv>): Promise<AccessEntry[]> {
+  const readable = await listReadableRepositories(c, "oci");
+  return readable.filter((r) => r.visibility === "private").map((r) => ({ type: "repository", name: `${r.name}/*`, actions: ["pull"] }));
+}
+
+async function issue(c: Context<AppEnv>, scopes: readonly string[], service: string): Promise<Response> {
+  const access: AccessEntry[] = [];
+  for (const text of scopes.flatMap((s) => s.split(" ")).filter(Boolean)) {
+    const scope = parseScope(text);
+    const granted = scope ? await grantedActions(c, scope) : null;
+    if (!granted) continue;
+    access.push(granted);
+    if (granted.type === "registry") access.push(...(await catalogAccess(c)));
+  }
+  const principal = c.var.principal;
+  const now = Math.floor(Date.now() / 1000);
+  const token = await signRegistryToken(
+    { iss: serviceOf(c.req.raw), sub: principal.name, aud: service, iat: now, nbf: now - 5, exp: now + REGISTRY_TOKEN_TTL_SECONDS, jti: crypto.randomUUID(), access, uid: principal.userId },
+    c.env.CREDENTIALS_KEY,
+  );
+  const issuedAt = new Date(now * 1000).toISOString();
+  return c.json({ token, access_token: token, expires_in: REGISTRY_TOKEN_TTL_SECONDS, issued_at: issuedAt }, 200, { "Cache-Control": "no-store" });
+}
+
+export async function tokenGet(c: Context<AppEnv>): Promise<Response> {
+  const service = c.req.query("service") ?? serviceOf(c.req.raw);
+  return issue(c, c.req.queries("scope") ?? [], service);
+}
