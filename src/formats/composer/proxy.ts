@@ -18,7 +18,7 @@ import type { DocumentRecipe, ProxySpec, ProxyTarget } from "../types";
 import { archiveFilename, distEntry, parseDistPath, parseMetadataPath } from "./names";
 import { mergeP2Documents, type P2Params } from "./p2-merge";
 import { hostedP2Text, P2_CONTENT_TYPE } from "./stored";
-import { isDevVersion, normalizeVersion } from "./versions";
+import { isDevVersion } from "./versions";
 
 const RECIPE = "composer-p2";
 
@@ -63,9 +63,8 @@ export function classifyComposerPath(path: string, base: string): ProxyTarget | 
 /** A hosted dist: the version's archive, only while its sha1 is the reference in the URL. */
 export async function readHostedComposer(source: HostedSource, target: ProxyTarget, request: Request): Promise<Response | null> {
   const dist = parseDistPath(target.path);
-  const normalized = dist ? normalizeVersion(dist.version) : null;
-  if (!dist || !normalized || dist.type !== "zip") return null;
-  const found = await source.findFile(dist.name, normalized, archiveFilename(dist.name, dist.version).toLowerCase());
+  if (!dist || dist.type !== "zip") return null;
+  const found = await source.findFile(dist.name, dist.version.toLowerCase(), archiveFilename(dist.name, dist.version).toLowerCase());
   if (!found?.file.isLead || found.blob.sha1 !== dist.reference) return null;
   return source.serveFile(request, found, { contentType: "application/zip" });
 }

@@ -21,6 +21,7 @@ import { serveRead, servedBase } from "../../virtual/serve";
 import { listNames, rootDocument, searchPackages } from "./api";
 import { packageNameProblem, parseDistPath, parseMetadataPath } from "./names";
 import { composerProxy } from "./proxy";
+import { findVersionByNormalized } from "./stored";
 import { handleUpload } from "./upload";
 import { normalizeVersion } from "./versions";
 
@@ -99,7 +100,7 @@ composerRoutes.delete("/*", async (c) => {
   }
   const version = decoded(match[2]);
   const normalized = normalizeVersion(version);
-  const row = normalized ? await source.findVersionRow(pkg.id, normalized) : null;
+  const row = (await source.findVersionRow(pkg.id, version.toLowerCase())) ?? (normalized ? await findVersionByNormalized(source, name, normalized) : null);
   if (!row) throw new RegistryError("not_found", `${name} ${version.slice(0, 100)} not found`);
   await source.removeVersions(pkg, [row]);
   return c.body(null, 204);

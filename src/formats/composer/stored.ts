@@ -1,7 +1,7 @@
 /**
  * How Composer content is kept in a hosted repository: package = `vendor/project` (already
- * lower case), version keyed by its `version_normalized` (so `v1.0.0` and `1.0.0` are one
- * version), one lead file `{vendor}-{project}.{version}.zip` whose version metadata holds the
+ * lower case), version keyed by its lower-cased spelling (one Composer version per
+ * `version_normalized` all the same: `v1.0.0` and `1.0.0` cannot both be uploaded), one lead file `{vendor}-{project}.{version}.zip` whose version metadata holds the
  * p2 entry built from its composer.json (./composer-json.ts).
  *
  * The package's two p2 documents (stable and `~dev`) are rendered when the package changes
@@ -11,7 +11,7 @@
  * the repository that serves the document.
  */
 import type { FormatHooks } from "../types";
-import type { PackageReader, PackageWriter } from "../../repositories/package-source";
+import type { PackageReader, PackageWriter, VersionRow } from "../../repositories/package-source";
 import { minifyVersions, type VersionEntry } from "./minify";
 import { distPath } from "./names";
 import { compareNormalizedDescending, isDevVersion } from "./versions";
@@ -31,6 +31,18 @@ function parseMetadata(text: string): ComposerVersionMetadata | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The hosted version of `name` whose normalised version is `normalized` (versions are keyed
+ * by their lower-cased spelling, as the management API addresses them; `v1.0` and `1.0.0` are
+ * still one Composer version), or null.
+ */
+export async function findVersionByNormalized(reader: PackageReader, name: string, normalized: string): Promise<VersionRow | null> {
+  const pkg = await reader.findPackageRow(name);
+  if (!pkg) return null;
+  const rows = await reader.listVersionRows(pkg.id);
+  return rows.find((row) => parseMetadata(row.metadata)?.entry.version_normalized === normalized) ?? null;
 }
 
 /** A p2 document's text: `{"packages":{name:[…minified…]},"minified":"composer/2.0"}`, newest version first. */

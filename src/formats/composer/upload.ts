@@ -13,7 +13,7 @@ import { lockstepTee } from "../pypi/lockstep-tee";
 import { readArchiveComposerJson } from "./archive-manifest";
 import { readComposerJson, type ComposerManifest } from "./composer-json";
 import { archiveFilename } from "./names";
-import type { ComposerVersionMetadata } from "./stored";
+import { findVersionByNormalized, type ComposerVersionMetadata } from "./stored";
 
 /** Packagist has no limit of its own; GitHub's zipballs of large packages reach tens of MiB. */
 export const MAX_PACKAGE_BYTES = 64 * 1024 * 1024;
@@ -35,21 +35,23 @@ export async function handleUpload(source: HostedSource, body: ReadableStream<Ui
   if (stored.status === "rejected") throw stored.reason;
   const manifest = readComposerJson(inspected.value, queryVersion, Date.now());
   const blob = stored.value;
-  const existing = await source.findPackageRow(manifest.name);
-  const existingVersion = existing ? await source.findVersionRow(existing.id, manifest.normalizedVersion) : null;
-  const label = `${manifest.name} ${existingVersion?.version ?? manifest.version}`;
-  if (existingVersion) throw new RegistryError("exists", `${label} already exists: delete it first to upload it again`);
   const filename = archiveFilename(manifest.name, manifest.version);
   const metadata: ComposerVersionMetadata = { entry: manifest.entry };
-  try {
-    await source.addFile(
-      "create-version",
-      { packageName: manifest.name, lowerName: manifest.name, version: manifest.version, lowerVersion: manifest.normalizedVersion, metadata, file: { name: filename, lowerName: filename.toLowerCase(), isLead: true } },
-      blob,
-    );
-  } catch (error) {
-    if (error instanceof RegistryError && error.code === "exists") throw new RegistryError("exists", `${label} already exists: delete it first to upload it again`);
-    throw error;
-  }
+  // Held so that two spellings of one version (`v1.0`, `1.0.0`) cannot both pass the check.
+  await source.withPackageLock(manifest.name, async () => {
+    const existing = await findVersionByNormalized(source, manifest.name, manifest.normalizedVersion);
+    const label = `${manifest.name} ${existing?.version ?? manifest.version}`;
+    if (existing) throw new RegistryError("exists", `${label} already exists: delete it first to upload it again`);
+    try {
+      await source.addFile(
+        "create-version",
+        { packageName: manifest.name, lowerName: manifest.name, version: manifest.version, lowerVersion: manifest.version.toLowerCase(), metadata, file: { name: filename, lowerName: filename.toLowerCase(), isLead: true } },
+        blob,
+      );
+    } catch (error) {
+      if (error instanceof RegistryError && error.code === "exists") throw new RegistryError("exists", `${label} already exists: delete it first to upload it again`);
+      throw error;
+    }
+  });
   return { manifest, sha1: blob.sha1 };
 }
