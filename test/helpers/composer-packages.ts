@@ -25,10 +25,16 @@ export function packageZip(name: string, options: PackageZipOptions = {}): Uint8
     entries[`${prefix}composer.json`] = [encoder.encode(JSON.stringify(manifest, null, 2)), { level: 6 }];
   }
   for (const [path, text] of Object.entries(options.files ?? { "README.md": `# ${name}\n` })) entries[`${prefix}${path}`] = [encoder.encode(text), { level: 6 }];
-  return zipSync(entries);
+  // A fixed mtime: the same inputs make the same bytes (a known sha1 for dist URLs in tests).
+  return zipSync(entries, { mtime: new Date(Date.UTC(2024, 0, 1)) });
 }
 
 /** A PHP class `{namespace}\Greeter` whose `hello()` returns `value`. */
 export function greeterClass(namespace: string, value: string): string {
   return `<?php\n\nnamespace ${namespace};\n\nclass Greeter\n{\n    public static function hello(): string\n    {\n        return ${JSON.stringify(value)};\n    }\n}\n`;
+}
+
+/** The package the access matrix seeds in every composer hosted repository: mx/seed 1.0.0. */
+export function composerSeedZip(): Uint8Array {
+  return packageZip("mx/seed", { manifest: { version: "1.0.0", description: "mx seed" } });
 }
