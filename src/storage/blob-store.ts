@@ -2,8 +2,8 @@
  * The R2 blob store. An upload streams to R2 while its four digests are computed; the
  * finished object is deduplicated by sha256 against `package_blob`. Bodies of known size up
  * to the multipart threshold (4 GiB) go in one streamed `put` through a FixedLengthStream;
- * larger or unsized bodies use R2 multipart upload with equal 8 MiB parts, reusing one part buffer
- * in memory at a time, so memory stays bounded whatever the file size.
+ * larger or unsized bodies use R2 multipart upload with equal 8 MiB parts from one reused part
+ * buffer, so memory stays bounded whatever the file size.
  * A failed upload leaves no row; an R2 object orphaned by a crash is removed by blob GC.
  */
 import { eq } from "drizzle-orm";
