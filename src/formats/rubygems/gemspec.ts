@@ -6,7 +6,7 @@
  * (`:runtime`) as strings. Everything the compact index, the legacy indexes and the quick
  * `Gem::Specification` Marshal need is kept; file lists are not.
  */
-import { parse, YAMLMap } from "yaml";
+import { parse, type Tags } from "yaml";
 import { RegistryError } from "../../errors";
 import { gemNameProblem, isValidGemVersion, normalisePlatform } from "./names";
 
@@ -43,13 +43,7 @@ export interface GemSpec {
 
 const OPERATORS = new Set(["=", "!=", ">", "<", ">=", "<=", "~>"]);
 const RUBY_CLASSES = ["Specification", "Version", "Requirement", "Dependency", "Platform"];
-const customTags = RUBY_CLASSES.map((name) => ({
-  tag: `!ruby/object:Gem::${name}`,
-  collection: "map" as const,
-  nodeClass: YAMLMap,
-  identify: () => false,
-  resolve: (map: YAMLMap) => map,
-}));
+const customTags: Tags = RUBY_CLASSES.map((name) => ({ tag: `!ruby/object:Gem::${name}`, collection: "map" as const, identify: () => false }));
 
 const invalid = (message: string) => new RegistryError("bad_request", `invalid gem: ${message}`);
 
