@@ -6,15 +6,19 @@
  *   serves. Lines keep their member's order, higher-priority members first. One member's
  *   copy is served byte for byte, so its MD5 stays the one its `/versions` advertises. The
  *   provenance (version → member) decides which member serves the `.gem`.
- * - `/versions`: every member's gems, read as Bundler reads them; with shielding, a gem a
- *   hosted member has is taken from hosted members only. A gem one member lists keeps that
- *   member's versions and `/info` MD5; a gem several list gets the union of their versions
- *   and an MD5 of their MD5s (its merged `/info` is not at hand here: Bundler, finding its
- *   copy's MD5 differs, revalidates that `/info` with `If-None-Match` — one 304).
+ * - `/versions`: the members' lines one after the other — hosted members first, then remote
+ *   ones, each in priority order — under the first one's `created_at`. Bundler reads the
+ *   lines in order (a gem's versions are the union, the last MD5 wins), so the merged file
+ *   grows by appending whenever only its last member's file does: a remote whose upstream
+ *   (rubygems.org) appends every few minutes. With shielding, a remote member's lines for a
+ *   gem a hosted member has are left out. A gem several members list (two hosted members,
+ *   or shielding off) gets, on each of its lines, a stand-in MD5 of its name and members in
+ *   place of that of the merged `/info` (which is not at hand here, and which a member's
+ *   MD5 must never pass for): Bundler, finding its copy's MD5 differs, revalidates that
+ *   `/info` with `If-None-Match` — one request, usually a 304.
  */
 import type { MergedDocument, Provenance, SourceDocument } from "../types";
-import { type GemVersions, md5Hex, parseInfo, parseVersions, renderInfo, renderVersions } from "./compact-index";
-import { createdAtStamp } from "./versions-file";
+import { bodyLines, md5Hex, parseInfo, parseVersions, renderInfo } from "./compact-index";
 
 export function mergeInfo(documents: readonly SourceDocument[]): MergedDocument | null {
   if (documents.length === 0) return null;
@@ -31,23 +35,35 @@ export function mergeInfo(documents: readonly SourceDocument[]): MergedDocument 
   return { text: only ? only.text : renderInfo(lines), provenance };
 }
 
-export function mergeVersions(documents: readonly SourceDocument[], shielding: boolean, now: number): MergedDocument | null {
+export function mergeVersions(documents: readonly SourceDocument[], shielding: boolean): MergedDocument | null {
   if (documents.length === 0) return null;
   const only = documents.length === 1 ? documents[0] : undefined;
   if (only) return { text: only.text };
-  const parsed = documents.map((d) => ({ hosted: d.baseUrl === "", gems: parseVersions(d.text).gems }));
-  const hostedNames = new Set(parsed.filter((p) => p.hosted).flatMap((p) => [...p.gems.keys()]));
-  const contributions = new Map<string, GemVersions[]>();
-  for (const { hosted, gems } of parsed) {
-    for (const [name, gem] of gems) {
-      if (gem.versions.length === 0 || (shielding && !hosted && hostedNames.has(name))) continue;
-      contributions.set(name, [...(contributions.get(name) ?? []), gem]);
+  const hosted = documents.filter((d) => d.baseUrl === "");
+  const ordered = [...hosted, ...documents.filter((d) => d.baseUrl !== "")];
+  const hostedNames = new Set(hosted.flatMap((d) => [...parseVersions(d.text).gems.keys()]));
+  const blocks = ordered.map((document) => {
+    const own = document.baseUrl === "";
+    const lines = bodyLines(document.text).filter((line) => own || !shielding || !hostedNames.has(nameOf(line)));
+    return { member: document.member, lines };
+  });
+  const contributors = new Map<string, string[]>();
+  for (const { member, lines } of blocks) {
+    for (const line of lines) {
+      const list = contributors.get(nameOf(line)) ?? [];
+      if (!list.includes(member)) list.push(member);
+      contributors.set(nameOf(line), list);
     }
   }
-  const merged = new Map<string, GemVersions>();
-  for (const [name, gems] of contributions) {
-    const versions = [...new Set(gems.flatMap((g) => g.versions))];
-    merged.set(name, { versions, md5: gems.length === 1 ? (gems[0]?.md5 ?? "") : md5Hex(gems.map((g) => g.md5).join(",")) });
+  const createdAt = /^created_at: (.*)$/m.exec(ordered[0]?.text ?? "")?.[1] ?? "1970-01-01T00:00:00Z";
+  let text = `created_at: ${createdAt}\n---\n`;
+  for (const { lines } of blocks) {
+    for (const line of lines) {
+      const members = contributors.get(nameOf(line)) ?? [];
+      text += members.length > 1 ? `${line.slice(0, line.lastIndexOf(" "))} ${md5Hex(`merged:${nameOf(line)}:${members.join(",")}`)}\n` : `${line}\n`;
+    }
   }
-  return { text: renderVersions(createdAtStamp(now), merged) };
+  return { text };
 }
+
+const nameOf = (line: string): string => line.slice(0, Math.max(line.indexOf(" "), 0));

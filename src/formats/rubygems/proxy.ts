@@ -48,14 +48,14 @@ registerRecipe(INFO_RECIPE, {
 registerRecipe(VERSIONS_RECIPE, {
   precomputed: true,
   hostedText: (source) => hostedVersionsText(source),
-  merge: (documents, params, now) => mergeVersions(documents, params.shielding !== false, now),
+  merge: (documents, params) => mergeVersions(documents, params.shielding !== false),
 } satisfies DocumentRecipe);
 
 registerRecipe(NAMES_RECIPE, {
   precomputed: true,
   hostedText: (source) => hostedVersionsText(source),
-  merge: (documents, params, now) => {
-    const merged = mergeVersions(documents, params.shielding !== false, now);
+  merge: (documents, params) => {
+    const merged = mergeVersions(documents, params.shielding !== false);
     return merged && { text: namesOfVersions(merged.text) };
   },
 } satisfies DocumentRecipe);
