@@ -5,6 +5,7 @@ import { moduleZip } from "../../helpers/go-modules";
 import { chartArchive } from "../../helpers/helm-charts";
 import type { FakeUpstream } from "../../helpers/upstream";
 import { UPSTREAM } from "../../helpers/upstream";
+import { buildGem } from "../rubygems-fixtures";
 import { ociSeed } from "./oci-rows";
 import { cargoPublish, npmPublish, pypiUpload, repoName, users, type CredentialSpec, type RepoFixture } from "./table";
 
@@ -45,6 +46,14 @@ function seedUpstream(upstream: FakeUpstream, repo: RepoFixture): void {
     upstream.files.set(`${base}/mx.test/seed/@v/list`, { contentType: "text/plain", body: "v0.9.0\n" });
     upstream.files.set(`${base}/mx.test/seed/@v/v0.9.0.info`, { contentType: "application/json", body: '{"Version":"v0.9.0","Time":"2020-01-01T00:00:00Z"}' });
   }
+  if (repo.format === "rubygems") {
+    const info = `---\n0.9.0 |checksum:${"0".repeat(64)}\n`;
+    upstream.files.set(`${base}/info/mx-seed`, { contentType: "text/plain", body: info });
+    upstream.files.set(`${base}/versions`, { contentType: "text/plain", body: "created_at: 2020-01-01T00:00:00Z\n---\nmx-seed 0.9.0 0123456789abcdef0123456789abcdef\n" });
+    upstream.files.set(`${base}/specs.4.8.gz`, { body: "specs from upstream" });
+    upstream.files.set(`${base}/gems/mx-seed-0.9.0.gem`, { body: "gem bytes from upstream" });
+    upstream.files.set(`${base}/quick/Marshal.4.8/mx-seed-0.9.0.gemspec.rz`, { body: "quick spec from upstream" });
+  }
   if (repo.format === "helm") {
     upstream.files.set(`${base}/index.yaml`, { contentType: "application/x-yaml", body: "apiVersion: v1\nentries:\n  mx-seed:\n    - apiVersion: v2\n      name: mx-seed\n      version: 0.9.0\n      urls: [charts/mx-seed-0.9.0.tgz]\n" });
   }
@@ -71,6 +80,7 @@ async function seedHosted(repo: RepoFixture): Promise<void> {
     await must(call(publish.path, { method: "PUT", body: publish.body ?? "" }), 200, "seed cargo");
   }
   if (repo.format === "go") await must(call(`/go/${repo.name}/upload`, { method: "PUT", body: moduleZip("mx.test/seed", "v1.0.0") }), 201, "seed go");
+  if (repo.format === "rubygems") await must(call(`/rubygems/${repo.name}/api/v1/gems`, { method: "POST", body: await buildGem("mx-seed", "1.0.0") }), 200, "seed rubygems");
   if (repo.format === "helm") await must(call(`/helm/${repo.name}/api/charts`, { method: "POST", body: chartArchive("mx-seed", "1.0.0") }), 201, "seed helm");
 }
 
