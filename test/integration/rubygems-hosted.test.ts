@@ -1,11 +1,12 @@
 // RubyGems hosted: gem push (raw key in Authorization), the compact index as stored documents
 // (versions append-only with ETag = MD5, Repr-Digest, 206 ranges; info; names), downloads,
-// quick specs and legacy specs (Marshal, checked by decoding what we can), gem yank, private
+// quick specs and legacy specs (Marshal, checked by decoding what we can), gem yank, a
+// management-API delete followed by the write hook, private
 // repositories, bad input refused in plain text with nothing stored.
 import { env } from "cloudflare:test";
 import { gunzipSync, unzlibSync } from "fflate";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, call, createRepository } from "../helpers/client";
+import { ADMIN, api, call, createRepository } from "../helpers/client";
 import { buildGem, gemFile, gemspecYaml, hexDigest } from "./rubygems-fixtures";
 
 function push(gem: Uint8Array, repo = "gems", token: string | null = ADMIN): Promise<Response> {
@@ -136,6 +137,14 @@ describe("rubygems hosted", () => {
     expect((await yank({ gem_name: "other", version: "0.1.0" })).status).toBe(404);
     expect((await yank({ gem_name: "other", version: "0.1.0", platform: "x86_64-linux" })).status).toBe(200);
     expect(await (await get("names")).text()).toBe("---\ndemo\n");
+  });
+
+  it("follows a management-API delete: /info and /versions updated by the write hook", async () => {
+    const before = await (await get("versions")).text();
+    expect((await api("/repositories/gems/packages/demo/versions/1.2.0.pre", "DELETE")).status).toBe(204);
+    const info = await (await get("info/demo")).text();
+    expect(info).not.toContain("1.2.0.pre");
+    expect((await (await get("versions")).text()).slice(before.length)).toBe(`demo -1.2.0.pre ${await md5(info)}\n`);
   });
 
   it.each([
