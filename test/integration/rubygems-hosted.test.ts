@@ -52,7 +52,7 @@ describe("rubygems hosted", () => {
     const versions = await (await get("versions")).text();
     expect(versions).toMatch(/^created_at: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n---\n/);
     expect(versions.endsWith(`demo 1.0.0 ${await md5(infoText)}\n`)).toBe(true);
-    expect(await (await get("names")).text()).toBe("---\ndemo\n");
+    expect(await (await get("names")).text()).toBe("---\ndemo\nlarge\n");
   });
 
   it("appends to /versions, serves ranges (206) with the whole file's MD5 ETag and Repr-Digest", async () => {
@@ -107,6 +107,18 @@ describe("rubygems hosted", () => {
     expect(pre).not.toContain("1.1.0");
   });
 
+  it("stores a large gem whole after reading its metadata.gz from the first bytes", async () => {
+    const raw = new Uint8Array(3 * 1024 * 1024);
+    for (let i = 0; i < raw.length; i += 65536) crypto.getRandomValues(raw.subarray(i, i + 65536));
+    let noise = "";
+    for (let i = 0; i < raw.length; i += 8192) noise += String.fromCharCode(...raw.subarray(i, i + 8192).map((b) => 33 + (b % 90)));
+    const gem = await buildGem("large", "1.0.0", { lib: `# ${noise}\n` });
+    expect(gem.length).toBeGreaterThan(2 * 1024 * 1024);
+    expect((await push(gem)).status).toBe(200);
+    const download = await get(`gems/${gemFile("large", "1.0.0")}`);
+    expect(await hexDigest("SHA-256", new Uint8Array(await download.arrayBuffer()))).toBe(await hexDigest("SHA-256", gem));
+  });
+
   it("answers the root (RubyGems' compact index probe)", async () => {
     expect((await call("/rubygems/gems/", { method: "HEAD", token: null })).status).toBe(200);
     expect((await call("/rubygems/gems", { token: null })).status).toBe(200);
@@ -136,7 +148,7 @@ describe("rubygems hosted", () => {
     // Platform gems are yanked with their platform.
     expect((await yank({ gem_name: "other", version: "0.1.0" })).status).toBe(404);
     expect((await yank({ gem_name: "other", version: "0.1.0", platform: "x86_64-linux" })).status).toBe(200);
-    expect(await (await get("names")).text()).toBe("---\ndemo\n");
+    expect(await (await get("names")).text()).toBe("---\ndemo\nlarge\n");
   });
 
   it("follows a management-API delete: /info and /versions updated by the write hook", async () => {
