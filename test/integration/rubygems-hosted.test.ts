@@ -52,7 +52,7 @@ describe("rubygems hosted", () => {
     const versions = await (await get("versions")).text();
     expect(versions).toMatch(/^created_at: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n---\n/);
     expect(versions.endsWith(`demo 1.0.0 ${await md5(infoText)}\n`)).toBe(true);
-    expect(await (await get("names")).text()).toBe("---\ndemo\nlarge\n");
+    expect(await (await get("names")).text()).toBe("---\ndemo\n");
   });
 
   it("appends to /versions, serves ranges (206) with the whole file's MD5 ETag and Repr-Digest", async () => {
