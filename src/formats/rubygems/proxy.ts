@@ -31,7 +31,8 @@ const NAMES_RECIPE = "rubygems-names";
 export const COMPACT_INDEX_CONTENT_TYPE = "text/plain; charset=utf-8";
 /** How Bundler's compact index client needs the documents served. */
 export const COMPACT_INDEX_SERVED = { etag: "md5", representationDigest: true, wholeWhenUnsatisfiable: true } as const;
-const COMPACT_HEADERS = { "Cache-Control": "max-age=60, must-revalidate" };
+/** rubygems.org lets caches keep the compact index a minute; Bundler revalidates with its own ETag check. */
+export const COMPACT_HEADERS = { "Cache-Control": "max-age=60, must-revalidate" };
 
 async function hostedVersionsText(source: HostedSource): Promise<string | null> {
   const index = await source.repositoryIndex("versions");

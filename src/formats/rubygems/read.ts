@@ -15,12 +15,11 @@ import { documentText } from "../../virtual/documents";
 import { engineContext, serveRead, serveTarget } from "../../virtual/serve";
 import { hostedInfoBlob } from "./hosted-documents";
 import { type LegacyIndex, legacyIndexBytes } from "./legacy-specs";
-import { COMPACT_INDEX_CONTENT_TYPE, COMPACT_INDEX_SERVED, infoTarget, rubygemsProxy, wholeIndexTarget } from "./proxy";
+import { COMPACT_HEADERS, COMPACT_INDEX_CONTENT_TYPE, COMPACT_INDEX_SERVED, infoTarget, rubygemsProxy, wholeIndexTarget } from "./proxy";
 import { parseRubygemsPath } from "./paths";
 
 export const challenge = { challengeAnonymousReads: true };
 const format = { name: "rubygems", proxy: rubygemsProxy, challengeAnonymousReads: true };
-const COMPACT_HEADERS = { "Cache-Control": "max-age=60, must-revalidate" };
 
 function serveCompact(c: Context<AppEnv>, source: HostedSource, blob: Parameters<HostedSource["serveBlob"]>[1]): Promise<Response> {
   return source.serveBlob(c.req.raw, blob, { contentType: COMPACT_INDEX_CONTENT_TYPE, headers: COMPACT_HEADERS, ...COMPACT_INDEX_SERVED });

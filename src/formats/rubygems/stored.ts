@@ -1,8 +1,8 @@
 /**
  * How RubyGems content is kept in a hosted repository: package = gem (keyed by its lower-case
  * name, named as first published), version = the compact index's `number[-platform]`, whose
- * metadata is the GemSpec (./gemspec.ts) plus `yanked`; files: the lead `{full name}.gem` and
- * `{full name}.gemspec.rz` (the quick specification, written at push). A yanked version stays
+ * metadata is the GemSpec (./gemspec.ts) plus `yanked`; one file, the lead `{full name}.gem`
+ * (the quick specification is rendered from the GemSpec when asked). A yanked version stays
  * stored (the management API can delete it) but leaves every index and answers 404, as on
  * rubygems.org. The compact index checksum is the `.gem`'s sha256, so it describes the bytes
  * served.
