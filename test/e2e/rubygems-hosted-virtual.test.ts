@@ -150,4 +150,15 @@ describe.skipIf(gate.skip)("rubygems: gem push to hosted, gem install and bundle
     expect(latest.code, output(latest)).toBe(0);
     expect(latest.stdout).toContain("local-lib-0.1.0");
   });
+
+  it("gem sources --add loads the legacy specs index, and gem search reads latest_specs (Marshal written by us)", async () => {
+    const add = await ruby.run("gem", ["sources", "--add", sourceWithToken(VIRTUAL)]);
+    expect(add.code, output(add)).toBe(0);
+    expect(add.stdout).toContain("added to sources");
+    const search = await ruby.run("gem", ["search", "local-lib", "--remote"]);
+    expect(search.code, output(search)).toBe(0);
+    expect(search.stdout).toContain("local-lib (0.1.0)");
+    const all = await ruby.run("gem", ["search", "^upstream-dep$", "--remote", "--all"]);
+    expect(all.stdout, output(all)).toContain("upstream-dep (1.4.2)");
+  });
 });
