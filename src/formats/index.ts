@@ -8,9 +8,10 @@ import { mavenFormat } from "./maven";
 import { npmFormat } from "./npm";
 import { ociFormat } from "./oci";
 import { pypiFormat } from "./pypi";
+import { rubygemsFormat } from "./rubygems";
 import type { FormatModule } from "./types";
 
-export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat, composerFormat];
+export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat, composerFormat, rubygemsFormat];
 
 /** Every format name the management API accepts for repositories, served or not yet. */
 export const knownFormats = [

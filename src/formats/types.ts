@@ -10,6 +10,7 @@ import type { HostedSource } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
 import type { PackageReader, PackageWriter, Revisions } from "../repositories/package-source";
 import type { WriteOrigin } from "../repositories/write-hooks";
+import type { BlobResponseOptions } from "../storage/blob-response";
 
 export type PathClass = "metadata" | "artifact";
 
@@ -60,6 +61,8 @@ export interface DocumentTarget {
   contentType: string;
   /** Headers served with it (e.g. `Vary: Accept`, `Cache-Control: no-cache`). */
   headers?: Record<string, string>;
+  /** How the stored document is served: its ETag's digest, the `Repr-Digest` header (RubyGems' compact index). */
+  served?: Pick<BlobResponseOptions, "etag" | "representationDigest" | "wholeWhenUnsatisfiable">;
   /** JSON-able values the recipe needs (served base URL, variant…); part of the fingerprint. */
   params: Record<string, unknown>;
   /** The members' document this one is built from; default: the target itself. */

@@ -11,7 +11,21 @@ export interface BlobResponseOptions {
   contentType?: string;
   /** Extra headers (X-Checksum-*, cache headers) added to every answer. */
   headers?: Record<string, string>;
+  /**
+   * The ETag: the blob's sha256 (default) or its MD5, quoted — what Bundler compares with
+   * the MD5 of its own copy of a compact index file (after appending a ranged answer).
+   */
+  etag?: "sha256" | "md5";
+  /**
+   * Also send the whole representation's digest (RFC 9530 `Repr-Digest: sha-256=:…:`, and
+   * the older `Digest: sha-256=…`), even on a 206: Bundler checks an appended copy with it.
+   */
+  representationDigest?: boolean;
+  /** A range starting past the end gets the whole body (200), not a 416: a client's copy longer than the file means the file was rewritten. */
+  wholeWhenUnsatisfiable?: boolean;
 }
+
+const base64OfHex = (hex: string): string => btoa(String.fromCharCode(...(hex.match(/../g) ?? []).map((h) => Number.parseInt(h, 16))));
 
 interface ByteRange {
   offset: number;
@@ -49,8 +63,13 @@ export async function blobResponse(
   blob: BlobRow,
   options: BlobResponseOptions = {},
 ): Promise<Response> {
-  const etag = `"${blob.sha256}"`;
+  const etag = `"${options.etag === "md5" ? blob.md5 : blob.sha256}"`;
   const headers = new Headers(options.headers);
+  if (options.representationDigest) {
+    const digest = base64OfHex(blob.sha256);
+    headers.set("Repr-Digest", `sha-256=:${digest}:`);
+    headers.set("Digest", `sha-256=${digest}`);
+  }
   headers.set("Content-Type", options.contentType ?? "application/octet-stream");
   headers.set("ETag", etag);
   headers.set("Accept-Ranges", "bytes");
@@ -65,7 +84,8 @@ export async function blobResponse(
   // A Range is honoured only when If-Range (if sent) still names this blob.
   const ifRange = request.headers.get("If-Range");
   const rangeHeader = ifRange && ifRange !== etag ? null : request.headers.get("Range");
-  const range = parseRange(rangeHeader, blob.size);
+  const parsed = parseRange(rangeHeader, blob.size);
+  const range = parsed === "unsatisfiable" && options.wholeWhenUnsatisfiable ? "whole" : parsed;
   if (range === "unsatisfiable") {
     throw new RegistryError("range_not_satisfiable", "requested range is not satisfiable", {
       headers: { "Content-Range": `bytes */${blob.size}` },

@@ -38,7 +38,7 @@ async function serveDocument(engine: EngineContext, target: ProxyTarget, request
   const built = document ? await buildDocument(engine, target) : null;
   if (!document || !built) return null;
   const headers = { ...document.headers, "X-Registry-Member": built.members.join(", "), "X-Cache": built.cache };
-  if (built.blob) return blobResponse(request, engine.ctx.bucket, built.blob, { contentType: document.contentType, headers });
+  if (built.blob) return blobResponse(request, engine.ctx.bucket, built.blob, { contentType: document.contentType, headers, ...document.served });
   const bytes = new TextEncoder().encode(built.text ?? "");
   return new Response(request.method === "HEAD" ? null : bytes, {
     headers: { ...headers, "Content-Type": document.contentType, "Content-Length": String(bytes.byteLength) },

@@ -117,6 +117,20 @@ function composerSnippets(ctx: SnippetContext): Snippet[] {
   return [{ client: "composer", where: "shell", code: `composer config repositories.${ctx.repository} composer ${url}${insecure}${auth}\ncomposer require ${ctx.packageName}${ctx.version ? `:${ctx.version}` : ""}` }];
 }
 
+function rubygemsSnippets(ctx: SnippetContext): Snippet[] {
+  const source = `${ctx.origin}/rubygems/${ctx.repository}/`;
+  // A version row is `number[-platform]`; Gemfile and gem install take the number.
+  const number = ctx.version?.split("-")[0] ?? null;
+  const pin = number ? `, "${number}"` : "";
+  const auth = ctx.needsToken ? `bundle config set --global ${hostOf(ctx.origin).split(":")[0]} "token:$REGISTRY_TOKEN"\n` : "";
+  const gemSource = ctx.needsToken ? source.replace("://", "://token:$REGISTRY_TOKEN@") : source;
+  return [
+    { client: "bundler", where: "Gemfile", code: `source "${source}"\n\ngem "${ctx.packageName}"${pin}` },
+    { client: "bundler", where: "shell", code: `${auth}bundle install` },
+    { client: "gem", where: "shell", code: `gem install ${ctx.packageName}${number ? ` -v ${number}` : ""} --clear-sources --source "${gemSource}"` },
+  ];
+}
+
 /** Format name → its clients' snippets. A new format adds one entry here. */
 export const installSnippets: Readonly<Record<string, SnippetBuilder>> = {
   generic: genericSnippets,
@@ -128,6 +142,7 @@ export const installSnippets: Readonly<Record<string, SnippetBuilder>> = {
   go: goSnippets,
   helm: helmSnippets,
   composer: composerSnippets,
+  rubygems: rubygemsSnippets,
 };
 
 export function snippetsFor(format: string, ctx: SnippetContext): Snippet[] {

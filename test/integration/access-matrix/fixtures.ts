@@ -6,6 +6,7 @@ import { composerSeedZip } from "../../helpers/composer-packages";
 import { chartArchive } from "../../helpers/helm-charts";
 import type { FakeUpstream } from "../../helpers/upstream";
 import { UPSTREAM } from "../../helpers/upstream";
+import { buildGem } from "../rubygems-fixtures";
 import { ociSeed } from "./oci-rows";
 import { cargoPublish, npmPublish, pypiUpload, repoName, users, type CredentialSpec, type RepoFixture } from "./table";
 
@@ -51,6 +52,14 @@ function seedUpstream(upstream: FakeUpstream, repo: RepoFixture): void {
     upstream.files.set(`${base}/p2/mx/seed.json`, { contentType: "application/json", body: JSON.stringify({ packages: { "mx/seed": [entry] }, minified: "composer/2.0" }) });
     upstream.files.set(`${base}/dist/mx-seed-0.9.0.zip`, { contentType: "application/zip", body: "zip bytes from upstream" });
   }
+  if (repo.format === "rubygems") {
+    const info = `---\n0.9.0 |checksum:${"0".repeat(64)}\n`;
+    upstream.files.set(`${base}/info/mx-seed`, { contentType: "text/plain", body: info });
+    upstream.files.set(`${base}/versions`, { contentType: "text/plain", body: "created_at: 2020-01-01T00:00:00Z\n---\nmx-seed 0.9.0 0123456789abcdef0123456789abcdef\n" });
+    upstream.files.set(`${base}/specs.4.8.gz`, { body: "specs from upstream" });
+    upstream.files.set(`${base}/gems/mx-seed-0.9.0.gem`, { body: "gem bytes from upstream" });
+    upstream.files.set(`${base}/quick/Marshal.4.8/mx-seed-0.9.0.gemspec.rz`, { body: "quick spec from upstream" });
+  }
   if (repo.format === "helm") {
     upstream.files.set(`${base}/index.yaml`, { contentType: "application/x-yaml", body: "apiVersion: v1\nentries:\n  mx-seed:\n    - apiVersion: v2\n      name: mx-seed\n      version: 0.9.0\n      urls: [charts/mx-seed-0.9.0.tgz]\n" });
   }
@@ -78,6 +87,7 @@ async function seedHosted(repo: RepoFixture): Promise<void> {
   }
   if (repo.format === "go") await must(call(`/go/${repo.name}/upload`, { method: "PUT", body: moduleZip("mx.test/seed", "v1.0.0") }), 201, "seed go");
   if (repo.format === "composer") await must(call(`/composer/${repo.name}`, { method: "PUT", body: composerSeedZip() }), 201, "seed composer");
+  if (repo.format === "rubygems") await must(call(`/rubygems/${repo.name}/api/v1/gems`, { method: "POST", body: await buildGem("mx-seed", "1.0.0") }), 200, "seed rubygems");
   if (repo.format === "helm") await must(call(`/helm/${repo.name}/api/charts`, { method: "POST", body: chartArchive("mx-seed", "1.0.0") }), 201, "seed helm");
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Role } from "../../../src/auth/principal";
 import { publishBodyFor } from "../cargo-fixtures";
+import { buildGem } from "../rubygems-fixtures";
 import { moduleZip } from "../../helpers/go-modules";
 import { composerSeedZip, packageZip } from "../../helpers/composer-packages";
 import { chartArchive } from "../../helpers/helm-charts";
@@ -14,7 +15,7 @@ import { twineFields, uploadBody, wheel } from "../pypi-fixtures";
 import { ociRows } from "./oci-rows";
 import { uiRows } from "./ui-rows";
 
-export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm", "oci", "composer"] as const;
+export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm", "oci", "composer", "rubygems"] as const;
 export type Format = (typeof FORMATS)[number];
 export type Kind = "hosted" | "remote" | "virtual";
 export type Visibility = "public" | "private";
@@ -174,6 +175,7 @@ export const seedPackage: Record<Format, { api: string; version: string }> = {
   helm: { api: "mx-seed", version: "1.0.0" },
   oci: { api: "mx-seed", version: "1.0" },
   composer: { api: "mx/seed", version: "1.0.0" },
+  rubygems: { api: "mx-seed", version: "1.0.0" },
 };
 
 export const routes: RouteRow[] = [
@@ -352,6 +354,37 @@ export const routes: RouteRow[] = [
     id: "composer delete", covers: "composer:delete", format: "composer", perRepository: true, need: "write", anonymousChallenge: "always", viaDeployMember: true,
     request: ({ repo, p }) => ({ method: "DELETE", path: `/composer/${repo.name}/packages/mx/${repo.name}-p${p}/1.0.0` }),
     allowed: byKind(ok(204), ok(405)),
+  },
+  // --- rubygems (Bundler and gem retry with credentials after a 401: anonymous always gets the challenge) --
+  ...(
+    [
+      ["rubygems info", "rubygems:read", "info/mx-seed"],
+      ["rubygems versions", "rubygems:versions", "versions"],
+      ["rubygems names", "rubygems:names", "names"],
+      ["rubygems specs", "rubygems:specs", "specs.4.8.gz"],
+      ["rubygems source root", "rubygems:root", ""],
+    ] as const
+  ).map(([id, covers, path]): RouteRow => ({ id, covers, format: "rubygems", perRepository: true, need: "read", anonymousChallenge: "always", request: ({ repo }) => ({ method: "GET", path: `/rubygems/${repo.name}/${path}` }), allowed: () => ok(200) })),
+  {
+    id: "rubygems download", covers: "rubygems:download", format: "rubygems", perRepository: true, need: "read", anonymousChallenge: "always",
+    // The hosted seed is 1.0.0, the upstream's 0.9.0.
+    request: ({ repo }) => ({ method: "GET", path: `/rubygems/${repo.name}/gems/mx-seed-${repo.kind === "remote" ? "0.9.0" : "1.0.0"}.gem` }),
+    allowed: () => ok(200),
+  },
+  {
+    id: "rubygems quick spec", covers: "rubygems:quick", format: "rubygems", perRepository: true, need: "read", anonymousChallenge: "always",
+    request: ({ repo }) => ({ method: "GET", path: `/rubygems/${repo.name}/quick/Marshal.4.8/mx-seed-${repo.kind === "remote" ? "0.9.0" : "1.0.0"}.gemspec.rz` }),
+    allowed: () => ok(200),
+  },
+  {
+    id: "rubygems push", covers: "rubygems:write", format: "rubygems", perRepository: true, need: "write", anonymousChallenge: "always", viaDeployMember: true,
+    request: async ({ repo, p }) => ({ method: "POST", path: `/rubygems/${repo.name}/api/v1/gems`, body: await buildGem(`${repo.name}-p${p}`, "1.0.0") }),
+    allowed: byKind(ok(200), ok(405)),
+  },
+  {
+    id: "rubygems yank", covers: "rubygems:delete", format: "rubygems", perRepository: true, need: "write", anonymousChallenge: "always", viaDeployMember: true,
+    request: ({ repo, p }) => ({ method: "DELETE", path: `/rubygems/${repo.name}/api/v1/gems/yank`, body: `gem_name=${repo.name}-p${p}&version=1.0.0`, headers: { "Content-Type": "application/x-www-form-urlencoded" } }),
+    allowed: byKind(ok(200), ok(405)),
   },
   // --- Web UI (ui-rows.ts) --------------------------------------------------------------
   ...uiRows,
