@@ -25,7 +25,8 @@ import type { ProxyTarget } from "../../types";
 import { HostedOciReader } from "../hosted/reader";
 import type { Descriptor } from "../manifest";
 import type { Reference } from "../names";
-import { blobTarget, manifestTarget, ociProxy, referrersTarget, tagsTarget } from "../proxy";
+import { ociProxy } from "../proxy";
+import { blobTarget, manifestTarget, referrersTarget, tagsTarget } from "../proxy-targets";
 import type { ManifestAnswer, OciReader } from "../reader";
 import { manifestAnswer, parseReferrers, parseTagList } from "./answers";
 
