@@ -4,7 +4,7 @@
 // shields the remote's image of that name; pushes go to the deploy member or are refused;
 // the catalog lists the hosted members' names under the virtual.
 import { describe, expect, it } from "vitest";
-import { call, createRepository } from "../helpers/client";
+import { api, call, createRepository } from "../helpers/client";
 import { useScriptedUpstream } from "../helpers/scripted-upstream";
 import { digestOf, errorCode, OCI_MANIFEST, pushImage } from "./oci-helpers";
 import { FakeDistribution, upstreamImage } from "./oci-upstream";
@@ -102,5 +102,30 @@ describe("oci virtual", () => {
     const down = await manifest(`${virtual}/mixed`, "theirs");
     expect(down.status).toBe(502);
   });
-});
 
+  it("a registry token for a virtual reads through the members its holder can read and pushes to the deploy member", async () => {
+    const { hosted, remote, virtual, registry } = await setUp({ deployMember: `oci-vh-${n + 1}`, shielding: false });
+    await pushImage(`${hosted}/app`, "ours", "read through a token");
+    await registry.serve("app", "theirs", await upstreamImage("through a token"));
+    const user = `oci-v-user-${n}`;
+    const password = `pw-${n}-${Date.now()}`;
+    expect((await api("/users", "POST", { name: user, password })).status).toBe(201);
+    const jwtFor = async (grants: { repository: string; role: string }[]) => {
+      expect((await api(`/users/${user}/grants`, "PUT", { grants })).status).toBe(200);
+      const res = await call(`/v2/token?service=registry.test&scope=repository:${virtual}/app:pull,push`, { token: null, headers: { Authorization: `Basic ${btoa(`${user}:${password}`)}` } });
+      return { Authorization: `Bearer ${((await res.json()) as { token: string }).token}` };
+    };
+    const full = await jwtFor([{ repository: virtual, role: "write" }, { repository: hosted, role: "write" }, { repository: remote, role: "read" }]);
+    expect((await call(`/v2/${virtual}/app/manifests/ours`, { token: null, headers: { ...full, Accept: OCI_MANIFEST } })).status).toBe(200);
+    expect((await call(`/v2/${virtual}/app/manifests/theirs`, { token: null, headers: { ...full, Accept: OCI_MANIFEST } })).status).toBe(200);
+    const blob = new TextEncoder().encode("pushed with a registry token");
+    const pushed = await call(`/v2/${virtual}/app/blobs/uploads/?digest=${await digestOf(blob)}`, { method: "POST", body: blob, token: null, headers: full });
+    expect(pushed.status).toBe(201);
+
+    // Read on the virtual alone: members the holder cannot read stay out of its view.
+    const virtualOnly = await jwtFor([{ repository: virtual, role: "write" }]);
+    expect((await call(`/v2/${virtual}/app/manifests/ours`, { token: null, headers: { ...virtualOnly, Accept: OCI_MANIFEST } })).status).toBe(404);
+    const refused = await call(`/v2/${virtual}/app/blobs/uploads/`, { method: "POST", token: null, headers: virtualOnly });
+    expect(refused.status).toBe(403);
+  });
+});
