@@ -29,6 +29,21 @@ export interface ProxyTarget {
   upstream?: string;
   /** Accept header sent upstream. */
   accept?: string;
+  /**
+   * Where a remote member fetches it when that depends on the member's upstream URL (OCI:
+   * Docker Hub's `library/` names), and the token scope a Bearer-challenging upstream will ask
+   * for (its cached token is then sent up front); wins over `upstream`.
+   */
+  upstreamFor?(remoteUrl: string): { path: string; tokenScope?: string };
+  /** Upstream response headers a remote member keeps with its entry and replays (OCI `Docker-Content-Digest`). */
+  keepHeaders?: readonly string[];
+  /** Digest the upstream bytes must have (content-addressed artifacts); a fill that differs stores nothing. */
+  expectedDigest?: { sha256?: string; sha512?: string };
+  /**
+   * Metadata revalidated with a HEAD first: when the upstream's value of this header equals
+   * the kept one (OCI tags: `Docker-Content-Digest`), the entry is fresh again without a GET.
+   */
+  revalidateByHead?: string;
   /** The package it belongs to, normalised as hosted names are: the shielding and include/exclude key. */
   packageKey: string | null;
   /** Metadata built from the members' copies by one of the format's document recipes. */

@@ -26,7 +26,8 @@ import { BlobStore } from "../storage/blob-store";
 import { isOffline, recordUpstreamFailure, recordUpstreamSuccess } from "./circuit";
 import { teeForFill } from "./fill-tee";
 import { isFresh } from "./freshness";
-import { fetchUpstream, keptHeaders } from "./upstream";
+import type { RemoteConfigRow } from "../db/repositories";
+import { fetchUpstream, keptHeaders, type UpstreamOutcome, type UpstreamRequestOptions } from "./upstream";
 
 export interface FillRequest {
   repositoryId: number;
@@ -41,6 +42,16 @@ export interface FillRequest {
   keepHeaders?: readonly string[];
   /** Hosts besides the remote URL's own that may receive its stored credentials. */
   credentialHosts?: readonly string[];
+  /** The token scope a Bearer-challenging upstream asks for here: its cached token goes up front. */
+  tokenScope?: string;
+  /** Hex digests the upstream bytes must have (content-addressed artifacts); a mismatch stores nothing. */
+  expectedSha256?: string;
+  expectedSha512?: string;
+  /**
+   * A stale entry is first revalidated with a HEAD: the same value of this kept header
+   * upstream (OCI: a tag's `Docker-Content-Digest`) makes it fresh again without a GET.
+   */
+  revalidateByHead?: string;
   /** When this call starts the fill, hand it the body as it arrives (outcome "streaming"). */
   stream?: boolean;
   /** When the client's request arrived; a fill that failed after this moment answers it too. */
@@ -111,13 +122,21 @@ export class CacheFill extends DurableObject<Bindings> {
     if (isOffline(config, now)) return { outcome: "unavailable", reason: "upstream is assumed offline after repeated failures" };
 
     const stored = cached?.entry.status === "ok" ? cached.entry : null;
-    const result = await fetchUpstream(config, request.upstreamPath ?? request.key, {
+    const common = {
       credentialsKey: this.env.CREDENTIALS_KEY,
       ...(request.upstreamUrl ? { url: request.upstreamUrl } : {}),
       ...(request.accept ? { accept: request.accept } : {}),
       ...(request.credentialHosts ? { credentialHosts: request.credentialHosts } : {}),
-      ...(stored ? { validators: { etag: stored.etag, lastModified: stored.lastModified } } : {}),
-    });
+      ...(request.tokenScope ? { tokenScope: request.tokenScope } : {}),
+    };
+    const path = request.upstreamPath ?? request.key;
+    const probed = stored && request.revalidateByHead ? await probeByHead(config, path, common, request.revalidateByHead, stored.headers) : null;
+    const result =
+      probed ??
+      (await fetchUpstream(config, path, {
+        ...common,
+        ...(stored ? { validators: { etag: stored.etag, lastModified: stored.lastModified } } : {}),
+      }));
     switch (result.kind) {
       case "unavailable":
         await recordUpstreamFailure(db, config.repositoryId, now);
@@ -147,7 +166,11 @@ export class CacheFill extends DurableObject<Bindings> {
           ...(onStream && !stored ? { onClient: (client: ReadableStream<Uint8Array>) => onStream({ outcome: "streaming", body: client, size, contentType, headers }) } : {}),
         });
         try {
-          blob = await new BlobStore(db, this.env.BLOBS, threshold).store(tee.store, size === null ? {} : { declaredSize: size });
+          const expected = {
+            ...(request.expectedSha256 ? { expectedSha256: request.expectedSha256 } : {}),
+            ...(request.expectedSha512 ? { expectedSha512: request.expectedSha512 } : {}),
+          };
+          blob = await new BlobStore(db, this.env.BLOBS, threshold).store(tee.store, size === null ? expected : { ...expected, declaredSize: size });
         } catch (error) {
           tee.fail(error);
           await recordUpstreamFailure(db, config.repositoryId, now);
@@ -172,4 +195,17 @@ export class CacheFill extends DurableObject<Bindings> {
       }
     }
   }
+}
+
+/**
+ * The HEAD revalidation of `FillRequest.revalidateByHead`: "not-modified" when the upstream's
+ * header equals the kept one, its "missing"/"unavailable" as they are, null (do the GET) otherwise.
+ */
+async function probeByHead(config: RemoteConfigRow, path: string, options: UpstreamRequestOptions, header: string, keptJson: string | null): Promise<UpstreamOutcome | null> {
+  const kept = keptJson ? (JSON.parse(keptJson) as Record<string, string>)[header.toLowerCase()] : undefined;
+  if (!kept) return null;
+  const head = await fetchUpstream(config, path, { ...options, method: "HEAD" });
+  if (head.kind !== "ok") return head.kind === "not-modified" ? null : head;
+  await head.response.body?.cancel();
+  return head.response.headers.get(header) === kept ? { kind: "not-modified" } : null;
 }

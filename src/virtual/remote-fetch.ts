@@ -7,13 +7,20 @@
 import type { PathClass, ProxyTarget } from "../formats/types";
 import type { RemoteGetOptions, RemoteHit, RemoteSource, RemoteStream } from "./remote-source";
 
-type Located = Pick<ProxyTarget, "path" | "key" | "upstream" | "accept">;
+type Located = Pick<ProxyTarget, "path" | "key" | "upstream" | "accept" | "upstreamFor" | "keepHeaders" | "expectedDigest" | "revalidateByHead">;
 
 function options(target: Located, upstream: string | undefined): { key: string; options: RemoteGetOptions } {
   const key = target.key ?? target.path;
   const location = upstream ?? target.upstream ?? target.path;
   const where: RemoteGetOptions = /^https?:\/\//i.test(location) ? { upstreamUrl: location } : location !== key ? { upstreamPath: location } : {};
-  return { key, options: { ...where, ...(target.accept ? { accept: target.accept } : {}) } };
+  const extra: RemoteGetOptions = {
+    ...(target.accept ? { accept: target.accept } : {}),
+    ...(target.upstreamFor && upstream === undefined ? { upstreamFor: target.upstreamFor } : {}),
+    ...(target.keepHeaders ? { keepHeaders: target.keepHeaders } : {}),
+    ...(target.expectedDigest ? { expectedDigest: target.expectedDigest } : {}),
+    ...(target.revalidateByHead ? { revalidateByHead: target.revalidateByHead } : {}),
+  };
+  return { key, options: { ...where, ...extra } };
 }
 
 export function remoteGet(remote: RemoteSource, target: Located, kind: PathClass, upstream?: string): Promise<RemoteHit | null> {

@@ -52,6 +52,12 @@ export interface RemoteGetOptions {
   keepHeaders?: readonly string[];
   /** Hosts besides the remote URL's own that may receive the remote's stored credentials. */
   credentialHosts?: readonly string[];
+  /** The upstream path (and token scope) given the remote's URL; wins over `upstreamPath`. */
+  upstreamFor?: (remoteUrl: string) => { path: string; tokenScope?: string };
+  /** Digest the upstream bytes must have; a mismatch stores nothing. */
+  expectedDigest?: { sha256?: string; sha512?: string };
+  /** Revalidate a stale entry with a HEAD comparing this kept header first (see FillRequest). */
+  revalidateByHead?: string;
 }
 
 export class RemoteSource {
@@ -89,6 +95,8 @@ export class RemoteSource {
     if (!config) throw new RegistryError("upstream_unavailable", `remote repository ${this.repository.name} has no upstream`);
     if (cached && isFresh(cached.entry, config, Date.now())) return this.hit(cached, "HIT");
 
+    const located = options.upstreamFor?.(config.url);
+    const upstreamPath = located?.path ?? options.upstreamPath;
     const fills = this.env.FILLS;
     const stub = fills.get(fills.idFromName(fillObjectName(this.repository.id, key)));
     const request: FillRequest = {
@@ -98,10 +106,14 @@ export class RemoteSource {
       requestedAt: this.ctx.requestStartedAt,
       stream,
       ...(options.accept ? { accept: options.accept } : {}),
-      ...(options.upstreamPath ? { upstreamPath: options.upstreamPath } : {}),
-      ...(options.upstreamUrl ? { upstreamUrl: options.upstreamUrl } : {}),
+      ...(upstreamPath ? { upstreamPath } : {}),
+      ...(options.upstreamUrl && !located ? { upstreamUrl: options.upstreamUrl } : {}),
       ...(options.keepHeaders ? { keepHeaders: options.keepHeaders } : {}),
       ...(options.credentialHosts ? { credentialHosts: options.credentialHosts } : {}),
+      ...(located?.tokenScope ? { tokenScope: located.tokenScope } : {}),
+      ...(options.expectedDigest?.sha256 ? { expectedSha256: options.expectedDigest.sha256 } : {}),
+      ...(options.expectedDigest?.sha512 ? { expectedSha512: options.expectedDigest.sha512 } : {}),
+      ...(options.revalidateByHead ? { revalidateByHead: options.revalidateByHead } : {}),
     };
     const result = await stub.fill(request);
     switch (result.outcome) {

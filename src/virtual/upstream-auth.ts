@@ -9,7 +9,8 @@
  *   realm (with the stored credentials as Basic when there is a username, anonymously
  *   otherwise), take `token`/`access_token`, and retry once with `Bearer <token>`. Tokens are
  *   cached in the isolate's memory until shortly before they expire, and the last challenge
- *   per (remote, origin) is remembered so later requests send a cached token up front.
+ *   per (remote, origin) is remembered so later requests send a cached token up front — the
+ *   token for their own scope when the caller names it (`tokenScope`: OCI asks per image name).
  */
 import { decryptSecret } from "../auth/secrets";
 import type { RemoteConfigRow } from "../db/repositories";
@@ -66,6 +67,8 @@ export class UpstreamAuth {
     private readonly config: Pick<RemoteConfigRow, "repositoryId" | "url" | "username" | "secretEncrypted">,
     private readonly credentialsKey: string | undefined,
     credentialHosts: readonly string[] = [],
+    /** The scope this request's upstream will challenge for: a token cached for it goes up front. */
+    private readonly tokenScope?: string,
   ) {
     const own = new URL(config.url);
     this.allowedOrigins = new Set([own.origin, ...credentialHosts.map((host) => `${own.protocol}//${host.toLowerCase()}`)]);
@@ -102,7 +105,9 @@ export class UpstreamAuth {
   }
 
   private cachedTokenFor(origin: string): { origin: string; value: string } | null {
-    const challenge = lastChallenge.get(`${this.config.repositoryId} ${origin}`);
+    const last = lastChallenge.get(`${this.config.repositoryId} ${origin}`);
+    // The origin's realm and service with this request's scope: a token per scope (OCI image names).
+    const challenge = last && this.tokenScope ? { ...last, scope: this.tokenScope } : last;
     const cached = challenge ? tokens.get(this.tokenKey(challenge)) : undefined;
     return cached && cached.expiresAt > Date.now() ? { origin, value: cached.value } : null;
   }

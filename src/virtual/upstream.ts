@@ -30,6 +30,10 @@ export interface UpstreamRequestOptions {
   url?: string;
   /** Hosts besides the remote URL's own that may receive its stored credentials. */
   credentialHosts?: readonly string[];
+  /** The token scope the upstream will challenge for (see UpstreamAuth). */
+  tokenScope?: string;
+  /** Default GET. */
+  method?: "GET" | "HEAD";
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -63,18 +67,19 @@ export async function fetchUpstream(config: RemoteConfigRow, path: string, optio
   if (options.accept) headers.set("Accept", options.accept);
   if (options.validators?.etag) headers.set("If-None-Match", options.validators.etag);
   if (options.validators?.lastModified) headers.set("If-Modified-Since", options.validators.lastModified);
-  const auth = new UpstreamAuth(config, options.credentialsKey, options.credentialHosts);
+  const auth = new UpstreamAuth(config, options.credentialsKey, options.credentialHosts, options.tokenScope);
   // The timeout covers the wait for the response headers; a stalled body is cut by the fill's idle timeout.
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new DOMException("upstream timed out", "TimeoutError")), config.timeoutMs);
   let response: Response;
   try {
     const url = resolveUpstreamUrl(config.url, path, options.url);
-    const first = await send(new URL(url), headers, auth, abort.signal);
+    const method = options.method ?? "GET";
+    const first = await send(new URL(url), method, headers, auth, abort.signal);
     response = first.response;
     if (response.status === 401 && (await auth.answerChallenge(first.url, response))) {
       await response.body?.cancel();
-      response = (await send(new URL(url), headers, auth, abort.signal)).response;
+      response = (await send(new URL(url), method, headers, auth, abort.signal)).response;
     }
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
@@ -90,13 +95,13 @@ export async function fetchUpstream(config: RemoteConfigRow, path: string, optio
 }
 
 /** One request with redirects followed; each hop gets only the credentials its origin may see. */
-async function send(start: URL, headers: Headers, auth: UpstreamAuth, signal: AbortSignal): Promise<{ response: Response; url: URL }> {
+async function send(start: URL, method: "GET" | "HEAD", headers: Headers, auth: UpstreamAuth, signal: AbortSignal): Promise<{ response: Response; url: URL }> {
   let url = start;
   for (let hop = 0; ; hop++) {
     const hopHeaders = new Headers(headers);
     const authorization = await auth.headerFor(url);
     if (authorization) hopHeaders.set("Authorization", authorization);
-    const response = await fetch(url, { headers: hopHeaders, redirect: "manual", signal });
+    const response = await fetch(url, { method, headers: hopHeaders, redirect: "manual", signal });
     const location = response.headers.get("Location");
     if (!REDIRECT_STATUSES.has(response.status) || !location) return { response, url };
     await response.body?.cancel();

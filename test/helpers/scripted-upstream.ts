@@ -20,6 +20,7 @@ export type Handler = (request: Request) => Response | Promise<Response>;
 
 export interface LoggedRequest {
   url: string;
+  method: string;
   headers: Headers;
 }
 
@@ -30,7 +31,7 @@ export class ScriptedUpstream {
     http.all("*", async ({ request }) => {
       const url = new URL(request.url);
       if (!url.hostname.endsWith(".test") || url.hostname === "registry.test") return undefined;
-      this.requests.push({ url: request.url, headers: request.headers });
+      this.requests.push({ url: request.url, method: request.method, headers: request.headers });
       const handler = this.routes.get(`${url.origin}${url.pathname}`);
       return handler ? handler(request as unknown as Request) : new Response("not here", { status: 404 });
     }),

@@ -1,8 +1,9 @@
 /** Tag lists, the referrers API (OCI 1.1) and the catalog. */
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { HostedSource } from "../../repositories/hosted-source";
+import type { HostedSource } from "../../repositories/hosted-source";
 import { listReadableRepositories, sourceContext } from "../../repositories/loader";
+import { loadMembers } from "../../virtual/members";
 import { OciError } from "./errors";
 import { OCI_INDEX } from "./manifest";
 import { parseDigest } from "./names";
@@ -29,19 +30,33 @@ export async function listReferrers(c: Context<AppEnv>, path: NamePath & { diges
   return c.body(body, 200, { "Content-Type": OCI_INDEX, ...(artifactType === undefined ? {} : { "OCI-Filters-Applied": "artifactType" }) });
 }
 
-/** Names of hosted OCI repositories the caller can read, as `{repo}/{name}`. */
-export async function catalog(c: Context<AppEnv>): Promise<Response> {
-  const repositories = (await listReadableRepositories(c, "oci")).filter((r) => r.kind === "hosted");
-  const context = sourceContext(c);
+async function hostedNames(source: HostedSource): Promise<string[]> {
   const names: string[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = await source.listPackages({ limit: 500, offset });
+    names.push(...page.map((p) => p.name));
+    if (page.length < 500) return names;
+  }
+}
+
+/**
+ * What the caller can read, as `{repo}/{name}`: a hosted repository's names, and a virtual
+ * repository's hosted members' names (those the caller can read) under the virtual's name.
+ * A remote repository lists nothing: its upstream's names are not ours to enumerate (Docker
+ * Hub has no catalog), and what it cached is an accident of who pulled what.
+ */
+export async function catalog(c: Context<AppEnv>): Promise<Response> {
+  const repositories = await listReadableRepositories(c, "oci");
+  const context = sourceContext(c);
+  const names = new Set<string>();
   for (const repository of repositories) {
-    const source = new HostedSource(repository, context);
-    for (let offset = 0; ; offset += 500) {
-      const page = await source.listPackages({ limit: 500, offset });
-      names.push(...page.map((p) => `${repository.name}/${p.name}`));
-      if (page.length < 500) break;
+    if (repository.kind === "remote") continue;
+    const { members } = await loadMembers(repository, context, c.env);
+    for (const member of members) {
+      if (member.kind !== "hosted") continue;
+      for (const name of await hostedNames(member.hosted)) names.add(`${repository.name}/${name}`);
     }
   }
-  const page = paginate(names.sort(lexical), { n: c.req.query("n"), last: c.req.query("last") }, "/v2/_catalog");
+  const page = paginate([...names].sort(lexical), { n: c.req.query("n"), last: c.req.query("last") }, "/v2/_catalog");
   return c.json({ repositories: page.entries }, 200, page.link ? { Link: page.link } : {});
 }

@@ -13,6 +13,7 @@ import type { Repository, RepositoryKind } from "../../repositories/model";
 import { HostedOciReader } from "./hosted/reader";
 import type { Descriptor } from "./manifest";
 import type { Reference } from "./names";
+import { ProxiedOciReader } from "./remote/reader";
 
 /** A manifest as found: its digest and media type, and the response serving it. */
 export interface ManifestAnswer {
@@ -35,25 +36,15 @@ export interface OciReader {
 
 export type ReaderFactory = (c: Context<AppEnv>, repository: Repository, context: SourceContext) => OciReader;
 
-/**
- * One factory per repository kind. Remote and virtual repositories (branch oci-remote) add
- * `remote: remoteOciReader` and `virtual: virtualOciReader` here; until then they answer
- * as empty (every name unknown).
- */
-const readerFactories: Partial<Record<RepositoryKind, ReaderFactory>> = {
-  hosted: (_c, repository, context) => new HostedOciReader(repository, context),
-};
-
-const emptyReader: OciReader = {
-  manifest: () => Promise.resolve(null),
-  blob: () => Promise.resolve(null),
-  tags: () => Promise.resolve(null),
-  referrers: () => Promise.resolve([]),
+/** One factory per repository kind: remote and virtual ones read through the engine (./remote/reader.ts). */
+const readerFactories: Record<RepositoryKind, ReaderFactory> = {
+  hosted: (_c, repository, context) => HostedOciReader.open(repository, context),
+  remote: (c, repository, context) => new ProxiedOciReader(c, repository, context),
+  virtual: (c, repository, context) => new ProxiedOciReader(c, repository, context),
 };
 
 /** The reader of an OCI repository the caller may read (else its 401 challenge / 404). */
 export async function openReader(c: Context<AppEnv>, repo: string): Promise<{ repository: Repository; reader: OciReader }> {
   const { repository, context } = await loadRepository(c, "oci", "read", { name: repo, challengeAnonymousReads: true });
-  const factory = readerFactories[repository.kind];
-  return { repository, reader: factory ? factory(c, repository, context) : emptyReader };
+  return { repository, reader: readerFactories[repository.kind](c, repository, context) };
 }

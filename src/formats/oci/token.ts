@@ -11,26 +11,43 @@ import type { Context } from "hono";
 import { can } from "../../auth/permissions";
 import { REGISTRY_TOKEN_TTL_SECONDS, signRegistryToken, type AccessEntry } from "../../auth/registry-token";
 import type { AppEnv } from "../../env";
-import { loadRepository, listReadableRepositories } from "../../repositories/loader";
+import { loadRepository, listReadableRepositories, sourceContext } from "../../repositories/loader";
+import type { Repository } from "../../repositories/model";
+import { loadMembers } from "../../virtual/members";
 import { RegistryError } from "../../errors";
 import { parseScope, serviceOf, type RequestedScope } from "./challenge";
 import { isValidImageName } from "./names";
 
-async function grantedActions(c: Context<AppEnv>, scope: RequestedScope): Promise<AccessEntry | null> {
-  if (scope.type === "registry" && scope.name === "catalog") return { type: "registry", name: "catalog", actions: ["*"] };
-  if (scope.type !== "repository") return null;
+async function grantedActions(c: Context<AppEnv>, scope: RequestedScope): Promise<AccessEntry[]> {
+  if (scope.type === "registry" && scope.name === "catalog") return [{ type: "registry", name: "catalog", actions: ["*"] }];
+  if (scope.type !== "repository") return [];
   const [repo = "", ...rest] = scope.name.split("/");
-  if (!isValidImageName(rest.join("/"))) return null;
+  if (!isValidImageName(rest.join("/"))) return [];
   let repository;
   try {
     ({ repository } = await loadRepository(c, "oci", "read", { name: repo }));
   } catch (error) {
-    if (error instanceof RegistryError && (error.status === 404 || error.status === 401 || error.status === 403)) return null;
+    if (error instanceof RegistryError && (error.status === 404 || error.status === 401 || error.status === 403)) return [];
     throw error;
   }
   const mayWrite = repository.kind !== "remote" && can(c.var.principal, "write", repository);
   const actions = [...new Set(scope.actions.flatMap((a) => (a === "*" ? ["pull", "push", "delete"] : [a])))].filter((a) => a === "pull" || ((a === "push" || a === "delete") && mayWrite));
-  return actions.length ? { type: "repository", name: scope.name, actions } : null;
+  if (actions.length === 0) return [];
+  const entry: AccessEntry = { type: "repository", name: scope.name, actions };
+  return repository.kind === "virtual" ? [entry, ...(await memberAccess(c, repository, rest.join("/"), actions))] : [entry];
+}
+
+/**
+ * A virtual repository reads through its members and writes to its deploy member, each
+ * checked against the token's holder: the token also carries the same image name in the
+ * members the caller can read (pull), and push/delete in the deploy member it can write.
+ */
+async function memberAccess(c: Context<AppEnv>, virtual: Repository, name: string, actions: readonly string[]): Promise<AccessEntry[]> {
+  const { members } = await loadMembers(virtual, sourceContext(c), c.env);
+  return members.map((member): AccessEntry => {
+    const deploy = member.repository.name === virtual.settings.deployMember && can(c.var.principal, "write", member.repository);
+    return { type: "repository", name: `${member.repository.name}/${name}`, actions: deploy ? [...actions] : ["pull"] };
+  });
 }
 
 /** Catalog tokens also carry read on every private repository the caller can read, so the listing is theirs. */
@@ -43,10 +60,9 @@ async function issue(c: Context<AppEnv>, scopes: readonly string[], service: str
   const access: AccessEntry[] = [];
   for (const text of scopes.flatMap((s) => s.split(" ")).filter(Boolean)) {
     const scope = parseScope(text);
-    const granted = scope ? await grantedActions(c, scope) : null;
-    if (!granted) continue;
-    access.push(granted);
-    if (granted.type === "registry") access.push(...(await catalogAccess(c)));
+    const granted = scope ? await grantedActions(c, scope) : [];
+    access.push(...granted);
+    if (granted[0]?.type === "registry") access.push(...(await catalogAccess(c)));
   }
   const principal = c.var.principal;
   const now = Math.floor(Date.now() / 1000);

@@ -71,7 +71,7 @@ async function mount(c: Context<AppEnv>, source: HostedSource, path: NamePath, d
     try {
       const { repository, context } = await loadRepository(c, "oci", "read", { name: fromRepo });
       if (repository.kind !== "hosted") return null;
-      found = await new HostedOciReader(repository, context).source.findFile(fromName, BLOBS_VERSION, digest);
+      found = await HostedOciReader.open(repository, context).source.findFile(fromName, BLOBS_VERSION, digest);
     } catch (error) {
       // Not readable (or missing): the spec's answer is an ordinary upload session.
       if (error instanceof RegistryError && error.status < 500) return null;

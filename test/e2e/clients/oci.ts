@@ -1,7 +1,8 @@
 /**
  * OCI clients for the e2e suites (no tests here):
  *
- * - skopeo and podman from Debian (bookworm's versions; podman runs with vfs storage);
+ * - skopeo, podman and docker-registry (CNCF distribution 2.8) from Debian (bookworm's versions;
+ *   podman runs with vfs storage);
  * - crane v0.22.1 and oras v1.3.6, built with `go install` from the Go module proxy;
  * - the distribution-spec conformance suite (opencontainers/distribution-spec `conformance/`
  *   at a pinned pseudo-version), built with `go test -c`.
@@ -78,7 +79,8 @@ function buildConformance(target: string, log: (line: string) => void): void {
 }
 
 export async function ensure(log: (line: string) => void): Promise<string[]> {
-  const missing = ensureDebianClients({ skopeo: "skopeo", podman: "podman" }, log);
+  // docker-registry (CNCF distribution 2.8): the token-auth upstream of oci-remote-skopeo.test.ts and the benches.
+  const missing = ensureDebianClients({ skopeo: "skopeo", podman: "podman", "docker-registry": "docker-registry" }, log);
   mkdirSync(ociToolsDir, { recursive: true });
   const tools = ociTools();
   if (!existsSync(tools.crane)) goInstall("crane", tools.crane, log);

@@ -7,7 +7,7 @@ import { chartArchive } from "../../helpers/helm-charts";
 import type { FakeUpstream } from "../../helpers/upstream";
 import { UPSTREAM } from "../../helpers/upstream";
 import { buildGem } from "../rubygems-fixtures";
-import { ociSeed } from "./oci-rows";
+import { ociSeed, ociUpstreamSeed } from "./oci-rows";
 import { cargoPublish, npmPublish, pypiUpload, repoName, users, type CredentialSpec, type RepoFixture } from "./table";
 
 /** Secrets the suite creates; no API response may contain any of them. */
@@ -108,6 +108,7 @@ export async function createFixtures(all: readonly RepoFixture[], upstream: Fake
       await createFixture(repo);
       if (kind === "hosted") await seedHosted(repo);
       if (kind === "remote") seedUpstream(upstream, repo);
+      if (kind === "remote" && repo.format === "oci") for (const [path, file] of await ociUpstreamSeed(repo.name)) upstream.files.set(path, file);
     }
   }
 }

@@ -2,8 +2,8 @@
  * The OCI rows of the access matrix (every `/v2` route, the token endpoint included) and the
  * seed image every hosted OCI fixture holds (`mx-seed:1.0`). OCI clients fetch a token after
  * a 401, so anonymous callers always get the Bearer challenge for hidden repositories.
- * Remote and virtual OCI readers arrive with the oci-remote branch: until then their reads
- * answer 404 (name unknown).
+ * Remote fixtures pull the same image through the fake upstream (`ociUpstreamSeed`); virtual
+ * ones see their hosted member's.
  */
 import type { CellRequest, Outcome, RepoFixture, RouteRow } from "./table";
 
@@ -12,21 +12,33 @@ const encoder = new TextEncoder();
 const hex = async (data: Uint8Array): Promise<string> => [...new Uint8Array(await crypto.subtle.digest("SHA-256", data))].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 /** The seed image's config, layer and manifest (blobs pushed first, then the manifest). */
-export async function ociSeed(repo: string): Promise<CellRequest[]> {
-  const config = encoder.encode('{"architecture":"amd64","os":"linux"}');
-  const layer = encoder.encode("mx seed layer");
-  const d = async (data: Uint8Array) => `sha256:${await hex(data)}`;
-  const manifest = JSON.stringify({
+const config = encoder.encode('{"architecture":"amd64","os":"linux"}');
+const layer = encoder.encode("mx seed layer");
+const d = async (data: Uint8Array) => `sha256:${await hex(data)}`;
+const seedManifest = async () =>
+  JSON.stringify({
     schemaVersion: 2,
     mediaType: MANIFEST,
     config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: await d(config), size: config.byteLength },
     layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", digest: await d(layer), size: layer.byteLength }],
   });
+
+export async function ociSeed(repo: string): Promise<CellRequest[]> {
+  const manifest = await seedManifest();
   return [
     { method: "POST", path: `/v2/${repo}/mx-seed/blobs/uploads/?digest=${await d(config)}`, body: config },
     { method: "POST", path: `/v2/${repo}/mx-seed/blobs/uploads/?digest=${await d(layer)}`, body: layer },
     { method: "PUT", path: `/v2/${repo}/mx-seed/manifests/1.0`, body: manifest, headers: { "Content-Type": MANIFEST } },
   ];
+}
+
+/** What a remote fixture's upstream (a registry root at `/{repo}/`) serves: `mx-seed:1.0` and its tag list. */
+export async function ociUpstreamSeed(repo: string): Promise<Map<string, { body: string; contentType: string }>> {
+  return new Map([
+    [`/${repo}/v2/mx-seed/manifests/1.0`, { body: await seedManifest(), contentType: MANIFEST }],
+    [`/${repo}/v2/mx-seed/tags/list`, { body: JSON.stringify({ name: "mx-seed", tags: ["1.0"] }), contentType: "application/json" }],
+    [`/${repo}/v2/mx-seed/blobs/${await d(layer)}`, { body: "mx seed layer", contentType: "application/octet-stream" }],
+  ]);
 }
 
 const UNKNOWN_DIGEST = `sha256:${"0".repeat(64)}`;
@@ -35,8 +47,6 @@ const UNKNOWN_UPLOAD = "00000000-0000-4000-8000-000000000000";
 const ok = (status: number, includes?: string): Outcome => ({ status, ...(includes ? { includes } : {}) });
 const byKind = (hosted: Outcome, remote: Outcome, virtual: Outcome = hosted) => (repo: RepoFixture): Outcome =>
   repo.kind === "hosted" ? hosted : repo.kind === "remote" ? remote : virtual;
-/** Reads: hosted answers; remote and virtual have no reader yet (oci-remote adds them). */
-const hostedRead = (status: number, includes?: string) => byKind(ok(status, includes), ok(404), ok(404));
 /** Writes go to a virtual's deploy member; a remote takes none. */
 const write = (status: number, includes?: string) => byKind(ok(status, includes), ok(405, "UNSUPPORTED"));
 const read = { format: "oci" as const, perRepository: true, need: "read" as const, anonymousChallenge: "always" as const };
@@ -54,10 +64,12 @@ export const ociRows: RouteRow[] = [
   {
     id: "oci manifest", covers: "oci:read", ...read,
     request: ({ repo }) => ({ method: "GET", path: `/v2/${repo.name}/mx-seed/manifests/1.0`, headers: { Accept: MANIFEST } }),
-    allowed: hostedRead(200, "schemaVersion"),
+    allowed: () => ok(200, "schemaVersion"),
   },
   { id: "oci blob", covers: "oci:blob", ...read, request: ({ repo }) => ({ method: "GET", path: `/v2/${repo.name}/mx-seed/blobs/${UNKNOWN_DIGEST}` }), allowed: () => ok(404, "BLOB_UNKNOWN") },
-  { id: "oci tags", covers: "oci:tags", ...read, request: ({ repo }) => ({ method: "GET", path: `/v2/${repo.name}/mx-seed/tags/list` }), allowed: hostedRead(200, '"1.0"') },
+  // The seed layer: hosted from its files, remote through its upstream (pull-through), virtual from its hosted member.
+  { id: "oci blob (seed layer)", covers: "oci:blob-seed", ...read, request: async ({ repo }) => ({ method: "GET", path: `/v2/${repo.name}/mx-seed/blobs/${await d(layer)}` }), allowed: () => ok(200, "mx seed layer") },
+  { id: "oci tags", covers: "oci:tags", ...read, request: ({ repo }) => ({ method: "GET", path: `/v2/${repo.name}/mx-seed/tags/list` }), allowed: () => ok(200, '"1.0"') },
   { id: "oci referrers", covers: "oci:referrers", ...read, request: ({ repo }) => ({ method: "GET", path: `/v2/${repo.name}/mx-seed/referrers/${UNKNOWN_DIGEST}` }), allowed: () => ok(200, "manifests") },
   { id: "oci upload start", covers: "oci:write", ...writes, request: ({ repo, p }) => ({ method: "POST", path: `/v2/${repo.name}/cell-p${p}/blobs/uploads/` }), allowed: write(202) },
   {

@@ -8,10 +8,10 @@ import type { ManifestAnswer, OciReader } from "../reader";
 import { BLOBS_VERSION, digestOfBlob, isManifestVersion, MANIFEST_FILE, TAG_PREFIX, tagVersion } from "./layout";
 
 export class HostedOciReader implements OciReader {
-  readonly source: HostedSource;
+  constructor(readonly source: HostedSource) {}
 
-  constructor(repository: Repository, context: SourceContext) {
-    this.source = new HostedSource(repository, context);
+  static open(repository: Repository, context: SourceContext): HostedOciReader {
+    return new HostedOciReader(new HostedSource(repository, context));
   }
 
   async manifest(name: string, reference: Reference, request: Request): Promise<ManifestAnswer | null> {
@@ -22,6 +22,8 @@ export class HostedOciReader implements OciReader {
     const response = await this.source.serveFile(request, found, { contentType: mediaType });
     response.headers.delete("Content-Disposition");
     const digest = reference.kind === "digest" ? reference.digest : digestOfBlob(found.blob);
+    // Virtual repositories read hosted members' manifests as plain responses (../proxy.ts).
+    response.headers.set("Docker-Content-Digest", digest);
     return { digest, mediaType, size: found.blob.size, response };
   }
 
