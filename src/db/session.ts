@@ -45,7 +45,8 @@ export function newerBookmark(a: string | null, b: string | null): string | null
   return a >= b ? a : b;
 }
 
-function callersBookmark(request: Request): string | null {
+/** The bookmark the caller sent (header or cookie), when well-formed. */
+export function callersBookmark(request: Request): string | null {
   const given = request.headers.get(BOOKMARK_HEADER) ?? cookieBookmark(request);
   return given !== null && WELL_FORMED.test(given) ? given : null;
 }
