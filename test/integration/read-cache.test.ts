@@ -86,6 +86,18 @@ describe("a warm read of unchanged hosted content costs no D1 statement, no R2 a
     expect(allowed.response.headers.get("X-Read-Cache")).toBe("HIT");
   });
 
+  it("a repository made private or deleted is hidden at once by the isolate that changed it", async () => {
+    await createRepository({ name: "rc-closing", format: "generic", kind: "hosted", visibility: "public" });
+    expect((await call("/generic/rc-closing/tool/1.0/tool.bin", { method: "PUT", body: "closing" })).status).toBe(201);
+    await warmHit("/generic/rc-closing/tool/1.0/tool.bin");
+    expect((await api("/repositories/rc-closing", "PATCH", { visibility: "private" })).status).toBe(200);
+    expect((await read("/generic/rc-closing/tool/1.0/tool.bin")).response.status).toBe(404);
+    const member = await read("/generic/rc-closing/tool/1.0/tool.bin", {}, reader);
+    expect(member.response.status).toBe(200);
+    expect((await api("/repositories/rc-closing", "DELETE")).status).toBe(204);
+    expect((await read("/generic/rc-closing/tool/1.0/tool.bin", {}, reader)).response.status).toBe(404);
+  });
+
   it("HEAD and If-None-Match are answered from the stored GET", async () => {
     await warmHit("/generic/rc-generic/tool/2.0/tool.bin");
     const head = await countRoundTrips(get("/generic/rc-generic/tool/2.0/tool.bin", {}, null, "HEAD"), LONG);
