@@ -8,12 +8,14 @@ import { request } from "node:http";
 export const CALL_COUNT_VARS = { D1_ROUND_TRIPS_HEADER: "1" };
 
 /**
- * Requests `url` once with exactly the given `Name: value` headers (node:http, like autocannon:
+ * Requests `url` once with exactly the given headers (`Name: value` or `Name=value`) (node:http, like autocannon:
  * no Accept or other headers added, so the answer is the one the measured run got) and
  * returns its counts, or null when the server does not report them.
  */
 export function callCounts(url, headers = []) {
-  const parsed = Object.fromEntries(headers.map((h) => [h.slice(0, h.indexOf(":")).trim(), h.slice(h.indexOf(":") + 1).trim()]));
+  // autocannon takes `Name: value` and `Name=value`; a header name contains neither.
+  const split = (h) => h.search(/[:=]/);
+  const parsed = Object.fromEntries(headers.map((h) => [h.slice(0, split(h)).trim(), h.slice(split(h) + 1).trim()]));
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: parsed }, (res) => {
       res.resume();

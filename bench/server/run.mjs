@@ -14,17 +14,15 @@
 // Every registry runs with D1_ROUND_TRIPS_HEADER=1, so after each target's runs one more request
 // reads its binding calls (D1 statements and round trips, R2, Durable Objects) from the headers.
 // Prints the median req/s per target, the calls per request and the ratios.
-// BENCH_KEEP=1 keeps the temp dir. Everything started here is stopped here.
+// BENCH_KEEP=1 keeps the temp dirs. Everything started here is stopped here.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { loadavg } from "node:os";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { autocannon } from "../lib/autocannon.mjs";
 import { CALL_COUNT_VARS, callCounts, formatCalls } from "../lib/call-counts.mjs";
 import { cleanup, cleanups } from "../lib/cleanup.mjs";
+import { startNpmStart } from "../lib/registry.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/server/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:server` (Node 24).");
@@ -33,7 +31,6 @@ if (!process.features.typescript) {
 const { apiOk, freePort, startRegistry } = await import("../../test/e2e/harness.ts");
 const { ensureNpmTools, publishOverHttp, startVerdaccio } = await import("../../test/e2e/npm.ts");
 const { uploadBody, wheel } = await import("../../test/integration/pypi-fixtures.ts");
-const { startLocalServer } = await import("../../test/e2e/local-server.ts");
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
@@ -68,25 +65,15 @@ async function seed(registry) {
   }
 }
 
-/** `npm start` on a fresh state dir with extra vars (written to its secrets file, which start.mjs passes as bindings). */
-async function npmStart(dir, label, vars) {
-  const varsFile = join(dir, `${label}.vars`);
-  writeFileSync(varsFile, Object.entries(vars).map(([k, v]) => `${k}="${v}"`).join("\n") + "\n");
-  const server = await startLocalServer(["--port", String(await freePort()), "--persist-to", join(dir, `${label}-state`)], varsFile);
-  cleanups.push(() => server.stop());
-  return { baseUrl: server.base, adminToken: /ADMIN_TOKEN="([^"]+)"/.exec(readFileSync(varsFile, "utf8"))[1] };
-}
-
 async function main() {
   const tools = ensureNpmTools({ log });
-  const dir = await mkdtemp(join(tmpdir(), "edge-registry-bench-server-"));
-  cleanups.push(() => (process.env.BENCH_KEEP ? undefined : rm(dir, { recursive: true, force: true })));
   const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(" ");
 
   const targets = [
-    { name: "npm start", registry: await npmStart(dir, "start", CALL_COUNT_VARS) },
-    { name: "caches off", registry: await npmStart(dir, "start-off", { ...CALL_COUNT_VARS, REPOSITORY_CACHE_SECONDS: "0", READ_CACHE_MIB: "0" }) },
+    { name: "npm start", registry: await startNpmStart("edge-registry-bench-start") },
+    { name: "caches off", registry: await startNpmStart("edge-registry-bench-start-off", { REPOSITORY_CACHE_SECONDS: "0", READ_CACHE_MIB: "0" }) },
   ];
+  for (const target of targets) cleanups.push(() => target.registry.stop());
   if (WITH_DEV) {
     const dev = await startRegistry({ label: "edge-registry-bench-server", vars: CALL_COUNT_VARS });
     cleanups.push(() => dev.stop());
