@@ -28,6 +28,10 @@ export interface Bindings {
   D1_ROUND_TRIPS_HEADER?: string;
   /** Seconds an isolate may reuse an API token's principal without D1 (src/auth/token-cache.ts); "0" disables. */
   TOKEN_CACHE_SECONDS?: string;
+  /** Seconds an isolate may reuse a repository row (with its revision) without D1 (src/repositories/repository-cache.ts); "0" disables. */
+  REPOSITORY_CACHE_SECONDS?: string;
+  /** MiB of warm read answers an isolate keeps (src/virtual/read-cache.ts); "0" disables. */
+  READ_CACHE_MIB?: string;
 }
 
 export interface Variables {

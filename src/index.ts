@@ -1,6 +1,7 @@
 /** Worker entry: HTTP via the Hono app, cron via the background jobs, and the Durable Object classes. */
 import { buildApp } from "./app";
 import { countRoundTrips } from "./db/round-trips";
+import { countBindingCalls, withCallCounts } from "./http/binding-calls";
 import { openRequestSession } from "./db/session";
 import type { Bindings } from "./env";
 import { runScheduledJobs } from "./jobs/scheduled";
@@ -17,12 +18,11 @@ export default {
     // One D1 session per request: replicas where the caller's bookmark allows (src/db/session.ts).
     const session = openRequestSession(env.DB, request);
     if (env.D1_ROUND_TRIPS_HEADER !== "1") return session.finish(request, await app.fetch(request, { ...env, DB: session.db }, ctx));
-    // Benchmarks: how many sequential D1 round trips this response cost (work left to waitUntil excluded).
+    // Benchmarks: the binding calls this response cost (work left to waitUntil excluded).
     const counter = countRoundTrips(session.db);
-    const response = await app.fetch(request, { ...env, DB: counter.d1 }, ctx);
-    const reported = new Response(response.body, response);
-    reported.headers.set("X-D1-Round-Trips", String(counter.counts.roundTrips));
-    return session.finish(request, reported);
+    const bindings = countBindingCalls(env);
+    const response = await app.fetch(request, { ...bindings.env, DB: counter.d1 }, ctx);
+    return session.finish(request, withCallCounts(response, counter.counts, bindings.counts));
   },
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(runScheduledJobs(env, controller.scheduledTime));

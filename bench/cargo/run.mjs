@@ -10,7 +10,8 @@
 // `.crate` files — served by nginx (Debian's, installed if missing: bench/lib/nginx.mjs).
 // Ours: a public remote repository whose upstream is that nginx index, inside a public
 // virtual repository (with an empty hosted member in front, as a real setup has), served by
-// `wrangler dev`.
+// `npm start` (BENCH_SERVER=dev: `wrangler dev`; bench/lib/registry.mjs). Last, the binding
+// calls of one warm index file and one warm `.crate` download through the virtual.
 //
 // Each round is `cargo fetch` with a fresh CARGO_HOME (empty cargo cache) and no Cargo.lock,
 // so cargo reads config.json, all index files and downloads every `.crate`:
@@ -24,14 +25,16 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { callCounts, formatCalls } from "../lib/call-counts.mjs";
 import { cleanup, cleanups } from "../lib/cleanup.mjs";
+import { SERVER, startBenchRegistry } from "../lib/registry.mjs";
 import { ensureNginx, startNginx } from "../lib/nginx.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/cargo/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:cargo` (Node 24).");
   process.exit(2);
 }
-const { apiOk, freePort, startRegistry } = await import("../../test/e2e/harness.ts");
+const { apiOk, freePort } = await import("../../test/e2e/harness.ts");
 const { CARGO_VERSION, cargoClient, ensure, output, writeCrate } = await import("../../test/e2e/clients/cargo.ts");
 const { indexLine, packageCrate, prefixPath } = await import("../../test/e2e/cargo.ts");
 
@@ -100,8 +103,8 @@ async function main() {
   const nginx = await startNginx(nginxBin, root, dir, nginxPort);
   cleanups.push(nginx.stop);
 
-  log("starting the registry (wrangler dev) …");
-  const registry = await startRegistry({ label: "edge-registry-bench-cargo" });
+  log(`starting the registry (${SERVER}) …`);
+  const registry = await startBenchRegistry("edge-registry-bench-cargo");
   cleanups.push(() => registry.stop());
   const create = (body) => apiOk(registry, 201, "/repositories", { method: "POST", body });
   await create({ name: "bench-hosted", format: "cargo", kind: "hosted", visibility: "public" });
@@ -116,9 +119,10 @@ async function main() {
   // One unmeasured fetch from nginx warms the OS caches and checks the fixture.
   await fetchRound(app, `${nginxUrl}/index/`);
   const times = { nginx: [], cold: [], warm: [] };
+  let url = "";
   for (let round = 0; round < RUNS; round++) {
     times.nginx.push(await fetchRound(app, `${nginxUrl}/index/`));
-    const url = await newPair();
+    url = await newPair();
     times.cold.push(await fetchRound(app, url));
     times.warm.push(await fetchRound(app, url));
     log(`round ${round + 1}: nginx ${fmt(times.nginx.at(-1))} ms, cold ${fmt(times.cold.at(-1))} ms, warm ${fmt(times.warm.at(-1))} ms`);
@@ -130,6 +134,10 @@ async function main() {
   for (const side of ["cold", "warm"]) {
     log(`  ours virtual ${side}  ${fmt(median(times[side]))} ms  (runs ${times[side].map(fmt).join(", ")})  ratio ${ratio(median(times[side]), nginxMedian)} of nginx's time`);
   }
+  const first = crates[0].name;
+  log(`binding calls per warm request through the virtual (${SERVER}):`);
+  log(`  index file   ${formatCalls(await callCounts(`${url}${prefixPath(first)}`))}`);
+  log(`  .crate       ${formatCalls(await callCounts(url.replace(/index\/$/, `api/v1/crates/${first}/1.0.0/download`)))}`);
 }
 
 try {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm benchmark: `npm run bench:npm`. Edge Registry under `wrangler dev` side by side with
+// npm benchmark: `npm run bench:npm`. Edge Registry under `npm start` (BENCH_SERVER=dev:
+// `wrangler dev`; bench/lib/registry.mjs) side by side with
 // Verdaccio 6.8 on the same machine, every number from this one run.
 //
 // (a) Packument GETs with autocannon (BENCH_CONNECTIONS 32, BENCH_DURATION 10 s each, after a
@@ -21,9 +22,9 @@
 //     timed `npm ci` with an empty npm cache against each, alternating, and one `npm ci
 //     --offline` from a full npm cache as the client-only floor.
 //
-// Our repositories are private (every read authenticates a Bearer token and goes through the
-// engine: D1 + R2, never the Workers Cache API that answers public remote/virtual reads in
-// production); Verdaccio is read anonymously (`access: $all`), its default. autocannon sends
+// Our repositories are private (every read authenticates a Bearer token; warm unchanged answers
+// come from the isolate's read cache, src/virtual/read-cache.ts); Verdaccio is read anonymously
+// (`access: $all`), its default. Each (a) row also prints our binding calls per request. autocannon sends
 // no Accept-Encoding, so neither side compresses. Clients run with a scrubbed environment and
 // their own HOME, cache and npmrc. BENCH_KEEP=1 keeps the temp dir. Everything started here
 // is stopped here.
@@ -33,13 +34,15 @@ import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { callCounts, formatCalls } from "../lib/call-counts.mjs";
 import { cleanup, cleanups } from "../lib/cleanup.mjs";
+import { SERVER, startBenchRegistry } from "../lib/registry.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/npm/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:npm` (Node 24).");
   process.exit(2);
 }
-const { apiOk, startRegistry } = await import("../../test/e2e/harness.ts");
+const { apiOk } = await import("../../test/e2e/harness.ts");
 const { NPM_TOOL_PINS, ensureNpmTools, npmClient, npmTarball, publishOverHttp, startVerdaccio, systemNode, output } = await import("../../test/e2e/npm.ts");
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -148,13 +151,13 @@ async function main() {
   const vToken = await verdaccio.addUser("bench", "bench-password-1");
   const vRegistry = `${verdaccio.baseUrl}/`;
 
-  log("starting the registry (wrangler dev) …");
-  const registry = await startRegistry({ label: "edge-registry-bench-npm" });
+  log(`starting the registry (${SERVER}) …`);
+  const registry = await startBenchRegistry("edge-registry-bench-npm");
   let registryStopped = false;
   const stopRegistry = async () => {
     if (registryStopped) return;
     registryStopped = true;
-    await writeFile(join(dir, "wrangler-dev.log"), registry.logs()).catch(() => {});
+    await writeFile(join(dir, "registry.log"), registry.logs()).catch(() => {});
     await registry.stop();
   };
   cleanups.push(stopRegistry);
@@ -226,7 +229,8 @@ async function main() {
       if (WARMUP > 0) await autocannon(tools.autocannon, `${t.base}${c.pkg}`, { connections: CONNECTIONS, duration: WARMUP, headers });
       const r = await autocannon(tools.autocannon, `${t.base}${c.pkg}`, { connections: CONNECTIONS, duration: DURATION, headers });
       if (r.non2xx || r.errors || r.timeouts) log(`    ! non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}`);
-      results.push({ ...c, target: t.label, ...r, size: sizes[`${t.label}|${c.pkg}|${c.variant}`] });
+      const calls = t.label === "verdaccio" ? null : await callCounts(`${t.base}${c.pkg}`, headers);
+      results.push({ ...c, target: t.label, ...r, calls, size: sizes[`${t.label}|${c.pkg}|${c.variant}`] });
     }
   }
 
@@ -283,7 +287,7 @@ async function main() {
 
   // Report ----------------------------------------------------------------------------------
   log("");
-  log(`=== Edge Registry npm bench: wrangler dev vs Verdaccio ${NPM_TOOL_PINS.verdaccio} on the same machine ===`);
+  log(`=== Edge Registry npm bench: ${SERVER} vs Verdaccio ${NPM_TOOL_PINS.verdaccio} on the same machine ===`);
   log(`node ${nodeVersion(process.execPath)} (autocannon ${NPM_TOOL_PINS.autocannon}, Verdaccio, wrangler), npm ${npmVersion} on node ${nodeVersion(systemNode())}; ${spawnSync("nproc", { encoding: "utf8" }).stdout.trim()} cores; load average ${loadAtStart} at the start, ${loadavg()} at the end`);
   log(`fixtures: our hosted copy of bench-big took ${publishSeconds.toFixed(1)} s for ${BIG_VERSIONS} publishes (${(BIG_VERSIONS / publishSeconds).toFixed(0)}/s, ${PUBLISH_CONCURRENCY} in flight)`);
   log(`(a) packument GET, autocannon -c ${CONNECTIONS} -d ${DURATION} (after ${WARMUP} s warm-up), no compression; ours private + Bearer token, Verdaccio anonymous`);
@@ -294,7 +298,7 @@ async function main() {
     for (const r of row) {
       const ratio = r.target === "verdaccio" ? "" : `${(r.rps / base.rps).toFixed(2)}x`;
       const bad = r.non2xx || r.errors || r.timeouts ? `  (non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})` : "";
-      log(`    ${c.title.padEnd(30)} ${r.target.padEnd(20)} ${(r.size === undefined ? "" : kib(r.size)).padStart(9)} ${fmtInt(r.rps).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)}  ${ratio}${bad}`);
+      log(`    ${c.title.padEnd(30)} ${r.target.padEnd(20)} ${(r.size === undefined ? "" : kib(r.size)).padStart(9)} ${fmtInt(r.rps).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)}  ${ratio.padEnd(6)}${r.calls === null ? "" : `  ${formatCalls(r.calls)}`}${bad}`);
     }
   }
   log(`(b) npm ci of ${CI_DEPS} packages, empty npm cache, warm registries (${CI_RUNS} runs each, alternating; s):`);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// PyPI benchmark: `npm run bench:pypi`. Edge Registry under `wrangler dev` side by side with
+// PyPI benchmark: `npm run bench:pypi`. Edge Registry under `npm start` (BENCH_SERVER=dev:
+// `wrangler dev`; bench/lib/registry.mjs) side by side with
 // pypiserver 2.4.2 (`--server auto`, which picks waitress 3.0.2 when installed) serving the same wheels on
 // the same machine; every number comes from this one run and is printed as a ratio.
 //
@@ -16,8 +17,8 @@
 // (b) `pip install bench-top` (51 wheels) into a fresh venv with an empty pip cache
 //     (`--no-cache-dir`), BENCH_PIP_RUNS (3) rounds alternating between pypiserver and our
 //     virtual (then hosted), median wall time and the ratio.
-// (c) D1 round trips per warm request: printed from the registry's counter when it exposes
-//     one (`X-D1-Round-Trips` response header); otherwise says so.
+// (c) Binding calls per warm request (D1 statements and round trips, R2, Durable Objects),
+//     from the registry's counting headers (bench/lib/call-counts.mjs), also printed in (a).
 //
 // A side that fails (e.g. the virtual before the engine's PyPI wiring) is reported as such
 // and the run continues. BENCH_KEEP=1 keeps the temp dir. Everything started here is stopped here.
@@ -26,13 +27,15 @@ import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { callCounts, formatCalls } from "../lib/call-counts.mjs";
 import { cleanup, cleanups } from "../lib/cleanup.mjs";
+import { SERVER, startBenchRegistry } from "../lib/registry.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/pypi/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:pypi` (Node 24).");
   process.exit(2);
 }
-const { apiOk, freePort, startRegistry, sleep } = await import("../../test/e2e/harness.ts");
+const { apiOk, freePort, sleep } = await import("../../test/e2e/harness.ts");
 const { ensureNpmTools, NPM_TOOL_PINS } = await import("../../test/e2e/npm.ts");
 const { PYPI_TOOL_PINS, buildDistributions, ensure, output, pypiClient, pypiToolsGate } = await import("../../test/e2e/clients/pypi.ts");
 
@@ -92,7 +95,7 @@ async function main() {
   const wheels = (await readdir(packages)).filter((f) => f.endsWith(".whl")).map((f) => join(packages, f));
   for (const f of await readdir(packages)) if (f.endsWith(".tar.gz")) await rm(join(packages, f));
 
-  const registry = await startRegistry({ label: "edge-registry-bench-pypi", vars: { D1_ROUND_TRIPS_HEADER: "1" } });
+  const registry = await startBenchRegistry("edge-registry-bench-pypi");
   cleanups.push(() => registry.stop());
   const create = (body) => apiOk(registry, 201, "/repositories", { method: "POST", body });
   await create({ name: "bench-hosted", format: "pypi", kind: "hosted", visibility: "private" });
@@ -117,17 +120,18 @@ async function main() {
     const res = await fetch(side.page, { headers: Object.fromEntries(side.headers.map((h) => h.split(": "))) });
     const body = await res.text();
     side.ok = res.ok && /html/.test(res.headers.get("Content-Type") ?? "") && body.includes("bench_top-1.0-py3-none-any.whl");
-    side.roundTrips = res.headers.get("X-D1-Round-Trips");
     if (!side.ok) log(`${side.label}: simple page not usable (${res.status} ${res.headers.get("Content-Type")}); skipped`);
   }
 
-  log(`\n(a) warm GET /simple/bench-top/ — autocannon -c ${CONNECTIONS} -d ${DURATION}`);
+  log(`\n(a) warm GET /simple/bench-top/ — autocannon -c ${CONNECTIONS} -d ${DURATION}; ours under ${SERVER}`);
   const base = sides[0];
   for (const side of sides.filter((s) => s.ok)) {
     if (WARMUP > 0) await autocannon(npmTools.autocannon, side.page, { connections: CONNECTIONS, duration: WARMUP, headers: side.headers });
     side.load = await autocannon(npmTools.autocannon, side.page, { connections: CONNECTIONS, duration: DURATION, headers: side.headers });
     const r = side.load;
-    log(`  ${side.label.padEnd(14)} ${fmt(r.rps).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx} errors ${r.errors}  ${side === base ? "" : `ratio ${ratio(r.rps, base.load?.rps ?? 0)} of pypiserver`}`);
+    side.calls = side === base ? null : await callCounts(side.page, side.headers);
+    const calls = side === base ? "" : `  calls ${formatCalls(side.calls)}`;
+    log(`  ${side.label.padEnd(14)} ${fmt(r.rps).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx} errors ${r.errors}  ${side === base ? "" : `ratio ${ratio(r.rps, base.load?.rps ?? 0)} of pypiserver`}${calls}`);
   }
 
   log(`\n(b) pip install bench-top (${WHEELS + 1} wheels), fresh venv, no pip cache — median of ${PIP_RUNS}`);
@@ -149,9 +153,9 @@ async function main() {
     log(`  ${side.label.padEnd(14)} ${fmt(m).padStart(6)} ms  (runs ${side.installs.map(fmt).join(", ")})  ${side === base ? "" : `ratio ${ratio(m, median(base.installs) ?? 0)} of pypiserver's time`}`);
   }
 
-  log("\n(c) D1 round trips per warm request");
+  log("\n(c) binding calls per warm request (D1 statements (round trips) · R2 · Durable Objects)");
   for (const side of sides.slice(1)) {
-    log(`  ${side.label.padEnd(14)} ${side.roundTrips ?? "not reported: the registry exposes no D1 round-trip counter (X-D1-Round-Trips) in this build"}`);
+    log(`  ${side.label.padEnd(14)} simple page: ${formatCalls(side.calls ?? (await callCounts(side.page, side.headers)))}`);
   }
   log(`\npins: ${Object.entries(PYPI_TOOL_PINS).map(([k, v]) => `${k} ${v}`).join(", ")}, autocannon ${NPM_TOOL_PINS.autocannon}; load average at the end ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 }

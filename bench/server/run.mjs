@@ -1,65 +1,90 @@
 #!/usr/bin/env node
-// Server benchmark: `npm run bench:server`. The same Worker served three ways on this machine,
+// Server benchmark: `npm run bench:server`. The same Worker served several ways on this machine,
 // every number from this one run, interleaved (BENCH_ROUNDS rounds, each target in turn):
 //   - `npm start` (scripts/start.mjs: the bundle on workerd via Miniflare, no dev proxy),
-//   - `npm run dev`'s `wrangler dev` (the bundle behind wrangler's development proxy; the e2e
-//     harness's startRegistry, which serves the same `wrangler deploy --dry-run` bundle),
-//   - the ceiling: a bare "hello" Worker on the same Miniflare, no bindings.
+//   - the same with the warm read caches off (REPOSITORY_CACHE_SECONDS=0, READ_CACHE_MIB=0):
+//     the read path before them, as a "before" column measured under the same load,
+//   - `npm run dev`'s `wrangler dev` (BENCH_DEV=0 leaves it out),
+//   - references: a bare "hello" Worker on the same Miniflare (the runtime's ceiling) and
+//     Verdaccio 6.8 serving the same small packument (issue 15's target for small documents).
 // Requests (autocannon -c BENCH_CONNECTIONS 32 -d BENCH_DURATION 5 s, after a 1 s warm-up):
 // `/healthz` (one D1 and one R2 call), a 1 KiB file from a PUBLIC generic repository read
-// anonymously, and the same from a PRIVATE repository with a Bearer token. Prints the median
-// req/s per target and the ratios npm start / wrangler dev and npm start / bare Worker.
-// BENCH_KEEP=1 keeps the temp dir. Everything started here is stopped here.
+// anonymously, the same from a PRIVATE repository with a Bearer token, a small public hosted
+// npm packument (5 versions, full) and a public hosted PyPI simple page (3 files), anonymous.
+// Every registry runs with D1_ROUND_TRIPS_HEADER=1, so after each target's runs one more request
+// reads its binding calls (D1 statements and round trips, R2, Durable Objects) from the headers.
+// Prints the median req/s per target, the calls per request and the ratios.
+// BENCH_KEEP=1 keeps the temp dirs. Everything started here is stopped here.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { loadavg } from "node:os";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { autocannon } from "../lib/autocannon.mjs";
+import { CALL_COUNT_VARS, callCounts, formatCalls } from "../lib/call-counts.mjs";
 import { cleanup, cleanups } from "../lib/cleanup.mjs";
+import { startNpmStart } from "../lib/registry.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/server/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:server` (Node 24).");
   process.exit(2);
 }
 const { apiOk, freePort, startRegistry } = await import("../../test/e2e/harness.ts");
-const { ensureNpmTools } = await import("../../test/e2e/npm.ts");
-const { startLocalServer } = await import("../../test/e2e/local-server.ts");
+const { ensureNpmTools, publishOverHttp, startVerdaccio } = await import("../../test/e2e/npm.ts");
+const { uploadBody, wheel } = await import("../../test/integration/pypi-fixtures.ts");
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WITH_DEV = process.env.BENCH_DEV !== "0";
 const log = (...args) => console.log(...args);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
+const SMALL_VERSIONS = ["1.0.0", "1.0.1", "1.1.0", "1.2.0", "2.0.0"];
 
-/** A public and a private generic repository with one 1 KiB file each; returns the paths. */
+/** Generic files, an npm package and a PyPI project in public/private hosted repositories. */
 async function seed(registry) {
   const token = registry.adminToken;
+  const auth = { Authorization: `Bearer ${token}` };
   const body = "x".repeat(1024);
   for (const visibility of ["public", "private"]) {
     await apiOk(registry, 201, "/repositories", { method: "POST", token, body: { name: `bench-${visibility}`, format: "generic", kind: "hosted", visibility } });
-    const put = await fetch(`${registry.baseUrl}/generic/bench-${visibility}/tool/1.0.0/file.bin`, { method: "PUT", headers: { Authorization: `Bearer ${token}` }, body });
+    const put = await fetch(`${registry.baseUrl}/generic/bench-${visibility}/tool/1.0.0/file.bin`, { method: "PUT", headers: auth, body });
     if (put.status !== 201) throw new Error(`seed upload: ${put.status}`);
+  }
+  await apiOk(registry, 201, "/repositories", { method: "POST", token, body: { name: "bench-npm", format: "npm", kind: "hosted", visibility: "public" } });
+  for (const version of SMALL_VERSIONS) await publishOverHttp(`${registry.baseUrl}/npm/bench-npm/`, token, { name: "bench-small", version });
+  await apiOk(registry, 201, "/repositories", { method: "POST", token, body: { name: "bench-pypi", format: "pypi", kind: "hosted", visibility: "public" } });
+  for (const version of ["1.0", "1.1", "2.0"]) {
+    const filename = `bench_top-${version}-py3-none-any.whl`;
+    const content = wheel("bench-top", version);
+    const digest = (algorithm) => createHash(algorithm).update(content).digest("hex");
+    const fields = { ":action": "file_upload", protocol_version: "1", metadata_version: "2.1", name: "bench-top", version, filetype: "bdist_wheel", pyversion: "py3", md5_digest: digest("md5"), sha256_digest: digest("sha256") };
+    const upload = uploadBody(fields, { filename, content });
+    const res = await fetch(`${registry.baseUrl}/pypi/bench-pypi/`, { method: "POST", headers: { ...auth, "Content-Type": upload.contentType }, body: upload.body });
+    if (res.status !== 200) throw new Error(`seed PyPI upload: ${res.status} ${await res.text()}`);
   }
 }
 
 async function main() {
   const tools = ensureNpmTools({ log });
-  const dir = await mkdtemp(join(tmpdir(), "edge-registry-bench-server-"));
-  cleanups.push(() => (process.env.BENCH_KEEP ? undefined : rm(dir, { recursive: true, force: true })));
-  const loadAtStart = loadavg()[0].toFixed(2);
+  const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(" ");
 
-  const dev = await startRegistry({ label: "edge-registry-bench-server" });
-  cleanups.push(() => dev.stop());
-  await seed(dev);
+  const targets = [
+    { name: "npm start", registry: await startNpmStart("edge-registry-bench-start") },
+    { name: "caches off", registry: await startNpmStart("edge-registry-bench-start-off", { REPOSITORY_CACHE_SECONDS: "0", READ_CACHE_MIB: "0" }) },
+  ];
+  for (const target of targets) cleanups.push(() => target.registry.stop());
+  if (WITH_DEV) {
+    const dev = await startRegistry({ label: "edge-registry-bench-server", vars: CALL_COUNT_VARS });
+    cleanups.push(() => dev.stop());
+    targets.push({ name: "wrangler dev", registry: dev });
+  }
+  for (const target of targets) await seed(target.registry);
 
-  const varsFile = join(dir, "vars");
-  const start = await startLocalServer(["--port", String(await freePort()), "--persist-to", join(dir, "state")], varsFile);
-  cleanups.push(() => start.stop());
-  const startRegistryHandle = { baseUrl: start.base, adminToken: /ADMIN_TOKEN="([^"]+)"/.exec(readFileSync(varsFile, "utf8"))[1] };
-  await seed(startRegistryHandle);
+  const verdaccio = await startVerdaccio(tools, { label: "edge-registry-bench-server-verdaccio" });
+  cleanups.push(() => verdaccio.stop());
+  const vToken = await verdaccio.addUser("bench", "bench-password");
+  for (const version of SMALL_VERSIONS) await publishOverHttp(`${verdaccio.baseUrl}/`, vToken, { name: "bench-small", version });
 
   const barePort = await freePort();
   const bare = new Miniflare(
@@ -68,16 +93,15 @@ async function main() {
   await bare.ready;
   cleanups.push(() => bare.dispose());
 
-  const targets = [
-    { name: "npm start", base: start.base, token: startRegistryHandle.adminToken },
-    { name: "wrangler dev", base: dev.baseUrl, token: dev.adminToken },
-  ];
   const requests = [
     { name: "/healthz", path: "/healthz", auth: false },
     { name: "public 1 KiB file, anonymous", path: "/generic/bench-public/tool/1.0.0/file.bin", auth: false },
     { name: "private 1 KiB file, Bearer token", path: "/generic/bench-private/tool/1.0.0/file.bin", auth: true },
+    { name: "small hosted packument (5 versions)", path: "/npm/bench-npm/bench-small", auth: false },
+    { name: "PyPI simple page (3 files)", path: "/pypi/bench-pypi/simple/bench-top/", auth: false },
   ];
   const results = new Map();
+  const calls = new Map();
   const record = (key, rps) => results.set(key, [...(results.get(key) ?? []), rps]);
   const run = async (url, headers) => {
     await autocannon(tools.autocannon, url, { connections: CONNECTIONS, duration: 1, headers });
@@ -88,25 +112,36 @@ async function main() {
   for (let round = 1; round <= ROUNDS; round++) {
     log(`round ${round}/${ROUNDS}`);
     record("bare", await run(`http://127.0.0.1:${barePort}/`, []));
+    record("verdaccio", await run(`${verdaccio.baseUrl}/bench-small`, []));
     for (const request of requests) {
       for (const target of targets) {
-        record(`${target.name}|${request.name}`, await run(`${target.base}${request.path}`, request.auth ? [`Authorization: Bearer ${target.token}`] : []));
+        const url = `${target.registry.baseUrl}${request.path}`;
+        const headers = request.auth ? [`Authorization: Bearer ${target.registry.adminToken}`] : [];
+        record(`${target.name}|${request.name}`, await run(url, headers));
+        calls.set(`${target.name}|${request.name}`, await callCounts(url, headers));
       }
     }
   }
 
   const bareRps = median(results.get("bare"));
+  const verdaccioRps = median(results.get("verdaccio"));
+  const rps = (target, request) => median(results.get(`${target}|${request.name}`));
   log("");
-  log(`node ${process.version}; ${spawnSync("nproc", { encoding: "utf8" }).stdout.trim()} cores; load average ${loadAtStart} at the start, ${loadavg()[0].toFixed(2)} at the end`);
+  log(`node ${process.version}; ${spawnSync("nproc", { encoding: "utf8" }).stdout.trim()} cores; load average (1/5/15 min) ${loadAtStart} at the start, ${loadavg().map((l) => l.toFixed(2)).join(" ")} at the end`);
   log(`autocannon -c ${CONNECTIONS} -d ${DURATION} (after 1 s warm-up), median of ${ROUNDS} interleaved rounds, req/s`);
-  log(`bare "hello" Worker on Miniflare (the ceiling): ${fmt(bareRps)}`);
+  log(`references: bare "hello" Worker on Miniflare ${fmt(bareRps)}; Verdaccio 6.8 small packument ${fmt(verdaccioRps)}`);
+  log("calls per request: D1 statements (sequential round trips) · R2 calls · Durable Object calls, from one warm request");
   log("");
-  log("| request | npm start | wrangler dev | npm start / wrangler dev | npm start / bare Worker |");
-  log("|---|---|---|---|---|");
+  const dev = WITH_DEV ? " wrangler dev |" : "";
+  log(`| request | npm start | calls | caches off (before) | calls | on / off |${dev} npm start / bare Worker | npm start / Verdaccio packument |`);
+  log(`|---|---|---|---|---|---|${WITH_DEV ? "---|" : ""}---|---|`);
   for (const request of requests) {
-    const s = median(results.get(`npm start|${request.name}`));
-    const d = median(results.get(`wrangler dev|${request.name}`));
-    log(`| ${request.name} | ${fmt(s)} | ${fmt(d)} | ${(s / d).toFixed(2)}x | ${(s / bareRps).toFixed(2)}x |`);
+    const on = rps("npm start", request);
+    const off = rps("caches off", request);
+    const devCell = WITH_DEV ? ` ${fmt(rps("wrangler dev", request))} |` : "";
+    log(
+      `| ${request.name} | ${fmt(on)} | ${formatCalls(calls.get(`npm start|${request.name}`))} | ${fmt(off)} | ${formatCalls(calls.get(`caches off|${request.name}`))} | ${(on / off).toFixed(2)}x |${devCell} ${(on / bareRps).toFixed(2)}x | ${(on / verdaccioRps).toFixed(2)}x |`,
+    );
   }
 }
 

@@ -30,6 +30,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256File, writeRandomFile } from "../lib/files.mjs";
 import { ensureNginx, startNginx, which } from "../lib/nginx.mjs";
+import { CALL_COUNT_VARS, callCounts, formatCalls } from "../lib/call-counts.mjs";
 import { cleanup, cleanups } from "../lib/cleanup.mjs";
 
 if (!process.features.typescript) {
@@ -101,7 +102,7 @@ async function main() {
   const upstream = await startCountingServer();
   cleanups.push(() => upstream.stop());
   log("starting the registry (wrangler dev) …");
-  const registry = await startRegistry({ label: "edge-registry-bench-virtual" });
+  const registry = await startRegistry({ label: "edge-registry-bench-virtual", vars: CALL_COUNT_VARS });
   let registryStopped = false;
   const stopRegistry = async () => {
     if (registryStopped) return;
@@ -181,7 +182,8 @@ async function main() {
     await curlTransfer([...headers, "-o", copy, target]);
     if ((await sha256File(copy)) !== digest) throw new Error(`${label}: sha256 mismatch`);
     await rm(copy);
-    throughput.push({ label, runs, median: median(runs) });
+    const calls = label === "nginx" ? null : await callCounts(target, [headers[1] ?? ""].filter(Boolean));
+    throughput.push({ label, runs, median: median(runs), calls });
   }
   await nginx.stop();
   const payloadUpstream = upstream.count("/files/payload/1.0/payload.bin");
@@ -276,7 +278,7 @@ async function main() {
   log(`    cold herd (curl, per request): ${latency(herd)};  wall ${herdWall.toFixed(2)} s; the one upstream request arrived ${fillArrivedMs} ms after the spawns began`);
   log(`    warm herd (same ${HERD} at once, all HIT): ${latency(warmHerd)};  cold/warm total p50 ${(p50(herd) / p50(warmHerd)).toFixed(2)}`);
   log(`(b) warm download, ${SIZE_MIB} MiB, median of ${RUNS} (MiB/s, ratio to nginx):`);
-  for (const t of throughput) log(`    ${t.label.padEnd(32)} ${t.median.toFixed(1).padStart(8)} MiB/s   ${(t.median / nginxRate).toFixed(3)}   (runs: ${t.runs.map((x) => x.toFixed(1)).join(", ")})`);
+  for (const t of throughput) log(`    ${t.label.padEnd(32)} ${t.median.toFixed(1).padStart(8)} MiB/s   ${(t.median / nginxRate).toFixed(3)}   (runs: ${t.runs.map((x) => x.toFixed(1)).join(", ")})${t.calls === null ? "" : `   calls ${formatCalls(t.calls)}`}`);
   log(`    upstream requests for the ${SIZE_MIB} MiB artifact: ${payloadUpstream} (the fill; every timed read was a HIT)`);
   log(`(c) mvn -B compile, 1 hosted + ${MVN_DEPS} remote dependencies through the virtual repository (${MVN_RUNS} rounds):`);
   const pick = (key) => mvnRounds.map((r) => r[key].ms / 1000);

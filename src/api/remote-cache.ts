@@ -12,7 +12,6 @@ import { findRemoteConfig } from "../db/repositories";
 import type { AppEnv } from "../env";
 import { RegistryError } from "../errors";
 import type { Repository } from "../repositories/model";
-import { evictFromEdge } from "../virtual/edge-cache";
 import { fetchUpstream } from "../virtual/upstream";
 import { auditActor } from "../auth/audit-actor";
 import { repositoryWithRole } from "./guards";
@@ -60,7 +59,8 @@ remoteCacheRoutes.delete("/:name/cache", async (c) => {
   const query = parseQuery(c, purgeQuery);
   const db = openDatabase(c.env.DB);
   const purged = await purgeCacheEntries(db, repository.id, query.path);
-  if (query.path) await evictFromEdge(new URL(`/${repository.format}/${repository.name}/${query.path}`, c.req.url).toString());
+  // The purge bumped the repository's revision: its edge-cached answers (every Accept variant)
+  // and those of virtual repositories containing it are keyed on it, so none is served again.
   await recordAudit(db, { ...auditActor(c.var.principal), action: "cache.purge", repository: repository.name, target: query.path ?? "*", detail: { purged }, requestId: c.var.requestId });
   return c.json({ purged });
 });

@@ -1,7 +1,8 @@
 /** Queries for remote repositories' cache entries (one per upstream path). */
 import { and, asc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { forgetCachedRepositories } from "../repositories/repository-cache";
 import type { Database } from "./client";
-import { cacheEntries, packageBlobs } from "./schema";
+import { cacheEntries, packageBlobs, repositories } from "./schema";
 import type { BlobRow } from "./packages";
 
 export type CacheEntryRow = typeof cacheEntries.$inferSelect;
@@ -78,10 +79,19 @@ export async function listCacheEntries(
     .offset(options.offset);
 }
 
-/** Purges one path, or the whole cache when `key` is omitted; returns how many entries went. */
+/**
+ * Purges one path, or the whole cache when `key` is omitted; returns how many entries went.
+ * The same batch bumps the remote repository's revision: edge-cached answers of the remote
+ * and of every virtual containing it are keyed on it (src/virtual/read-stamp.ts), so a purge
+ * drops every cached variant (each Accept) at once.
+ */
 export async function purgeCacheEntries(db: Database, repositoryId: number, key?: string): Promise<number> {
   const filter = key === undefined ? eq(cacheEntries.repositoryId, repositoryId) : and(eq(cacheEntries.repositoryId, repositoryId), eq(cacheEntries.key, key));
-  const deleted = await db.delete(cacheEntries).where(filter).returning({ id: cacheEntries.id });
+  const [deleted] = await db.batch([
+    db.delete(cacheEntries).where(filter).returning({ id: cacheEntries.id }),
+    db.update(repositories).set({ revision: sql`${repositories.revision} + 1` }).where(eq(repositories.id, repositoryId)),
+  ]);
+  forgetCachedRepositories();
   return deleted.length;
 }
 

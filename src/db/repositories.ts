@@ -1,6 +1,7 @@
 /** Queries for repositories, their virtual members and remote configuration. */
 import { asc, desc, eq, inArray } from "drizzle-orm";
 import { toRepository, type Repository } from "../repositories/model";
+import { forgetCachedRepositories } from "../repositories/repository-cache";
 import type { RepositorySettings } from "../repositories/settings";
 import type { Database } from "./client";
 import { rememberedMembers } from "./repository-with-members";
@@ -80,6 +81,7 @@ export async function insertRepository(db: Database, input: NewRepository): Prom
     await db.delete(repositories).where(eq(repositories.id, row.id));
     throw error;
   }
+  forgetCachedRepositories();
   return toRepository(row);
 }
 
@@ -96,6 +98,7 @@ export async function updateRepository(
       updatedAt: Date.now(),
     })
     .where(eq(repositories.id, id));
+  forgetCachedRepositories();
 }
 
 /** Names of the virtual repositories that list this repository as a member. */
@@ -111,6 +114,7 @@ export async function virtualsContaining(db: Database, memberId: number): Promis
 
 export async function deleteRepository(db: Database, id: number): Promise<void> {
   await db.delete(repositories).where(eq(repositories.id, id));
+  forgetCachedRepositories();
 }
 
 /** Replaces a virtual repository's members; `position` records the order they were given. */
@@ -122,6 +126,7 @@ export async function replaceMembers(
   const deleteOld = db.delete(virtualMembers).where(eq(virtualMembers.virtualId, virtualId));
   if (members.length === 0) {
     await deleteOld;
+    forgetCachedRepositories();
     return;
   }
   // One statement per member: D1 allows 100 bound parameters per statement.
@@ -136,6 +141,7 @@ export async function replaceMembers(
     }),
   );
   await db.batch([deleteOld, ...inserts]);
+  forgetCachedRepositories();
 }
 
 /** Members in resolution order: higher priority first, ties in the order they were added. */
@@ -169,4 +175,5 @@ export async function findRemoteConfig(db: Database, repositoryId: number): Prom
 export async function updateRemoteConfig(db: Database, repositoryId: number, changes: Partial<NewRemoteConfig>): Promise<void> {
   if (Object.keys(changes).length === 0) return;
   await db.update(remoteConfigs).set(changes).where(eq(remoteConfigs.repositoryId, repositoryId));
+  forgetCachedRepositories();
 }

@@ -4,6 +4,7 @@
  * takes the new repository revision as its own (monotonic, never reused by a re-created
  * package). Derived documents are valid for one revision.
  */
+import { forgetCachedRepositories } from "../repositories/repository-cache";
 import type { Database } from "./client";
 
 export interface Revisions {
@@ -35,8 +36,13 @@ export function bumpRevisionStatements(db: Database, repositoryId: number, lower
   return statements;
 }
 
-/** The revisions read back by the last statement of a batch built with `bumpRevisionStatements`. */
+/**
+ * The revisions read back by the last statement of a batch built with `bumpRevisionStatements`.
+ * Every committed revision bump passes through here, so this is where the isolate forgets its
+ * cached repository rows (their revision is now old): the writer's next read sees its write.
+ */
 export function revisionsFromBatch(results: readonly D1Result[]): Revisions {
+  forgetCachedRepositories();
   const row = results[results.length - 1]?.results[0] as { repository_revision: number; package_revision: number | null } | undefined;
   return { repository: row?.repository_revision ?? 0, package: row?.package_revision ?? null };
 }

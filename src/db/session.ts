@@ -45,7 +45,8 @@ export function newerBookmark(a: string | null, b: string | null): string | null
   return a >= b ? a : b;
 }
 
-function callersBookmark(request: Request): string | null {
+/** The bookmark the caller sent (header or cookie), when well-formed. */
+export function callersBookmark(request: Request): string | null {
   const given = request.headers.get(BOOKMARK_HEADER) ?? cookieBookmark(request);
   return given !== null && WELL_FORMED.test(given) ? given : null;
 }
@@ -59,7 +60,11 @@ export function sessionStart(request: Request, isolateNewest: string | null = ne
 
 /** Opens the request's D1 session; a binding without sessions (an old runtime) is used as it is. */
 export function openRequestSession(d1: D1Database, request: Request): RequestSession {
-  if (typeof d1.withSession !== "function") return { db: d1, finish: (_, response) => response };
+  if (typeof d1.withSession !== "function") {
+    // Still a handle of this request's own (memos keyed on it must end with the request).
+    const db = new Proxy(d1, { get: (target, prop) => (typeof Reflect.get(target, prop) === "function" ? Reflect.get(target, prop).bind(target) : Reflect.get(target, prop)) });
+    return { db, finish: (_, response) => response };
+  }
   const start = sessionStart(request);
   // Only D1's own bookmarks are remembered for the isolate: a session anchored at what a caller
   // sent may report that value back, and a made-up "future" bookmark must not hold up others.

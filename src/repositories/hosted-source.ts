@@ -81,6 +81,8 @@ export interface SourceContext {
   env?: Pick<Bindings, "LOCKS" | "INDEXES">;
   /** Who is writing, for hooks: a format route (default), the management API, or cleanup. */
   origin?: WriteOrigin;
+  /** Version ids whose download this request counted (the warm read cache counts them again on hits). */
+  servedDownloads?: number[];
 }
 
 export class HostedSource implements PackageReader, PackageWriter {
@@ -162,6 +164,7 @@ export class HostedSource implements PackageReader, PackageWriter {
   serveFile(request: Request, found: FileWithBlob, options: BlobResponseOptions = {}): Promise<Response> {
     if (request.method === "GET") {
       const flush = countDownload(this.ctx.db, found.file.versionId);
+      this.ctx.servedDownloads?.push(found.file.versionId);
       if (flush) this.ctx.waitUntil(flush);
     }
     return blobResponse(request, this.ctx.bucket, found.blob, { filename: found.file.name, ...options });

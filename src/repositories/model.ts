@@ -18,6 +18,8 @@ export interface Repository {
   settings: RepositorySettings;
   createdAt: number;
   updatedAt: number;
+  /** Bumped by every hosted write (src/db/revisions.ts) and by a remote cache purge: what warm read caches are keyed on. */
+  revision: number;
 }
 
 export function toRepository(row: typeof repositories.$inferSelect): Repository {
@@ -30,5 +32,6 @@ export function toRepository(row: typeof repositories.$inferSelect): Repository 
     settings: parseStoredSettings(row.settings),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    revision: row.revision,
   };
 }

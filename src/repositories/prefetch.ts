@@ -3,18 +3,24 @@
  * request names — with a virtual repository's members — is looked up while the request is
  * authenticated, so token lookup and repository lookup share one D1 round trip. The
  * middleware only starts the query; `loadRepository` awaits it and still authorizes.
+ * Reads (GET/HEAD without a D1 bookmark) take it from the isolate's repository cache when
+ * fresh (./repository-cache.ts): no D1 statement at all.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { openDatabase } from "../db/client";
 import type { MemberRef } from "../db/repositories";
 import { findRepositoryWithMembers } from "../db/repository-with-members";
-import type { AppEnv } from "../env";
+import type { AppEnv, Bindings } from "../env";
 import { formatForPath } from "../formats";
+import { callersBookmark } from "../db/session";
 import type { Repository } from "./model";
+import { cachedRepository, rememberRepository, repositoryCacheGeneration, repositoryCacheSeconds } from "./repository-cache";
 
 export interface PrefetchedRepository {
   repository: Repository;
   members: MemberRef[];
+  /** Taken from the isolate's repository cache, not read from D1 by this request. */
+  fromIsolateCache?: true;
 }
 
 export function repositoryPrefetch(): MiddlewareHandler<AppEnv> {
@@ -32,9 +38,31 @@ export function repositoryPrefetch(): MiddlewareHandler<AppEnv> {
       } catch {
         // Not a valid repository name either way; the loader answers 404.
       }
-      // Failures surface in the loader's own lookup; never as an unhandled rejection here.
-      c.set("repositoryPrefetch", findRepositoryWithMembers(openDatabase(c.env.DB), name).catch(() => null));
+      c.set("repositoryPrefetch", lookUp(c.env, c.req.raw, name));
     }
     await next();
   };
+}
+
+/** The repository with its members: from the isolate's cache for plain reads, else D1 (then cached). */
+function lookUp(env: Bindings, request: Request, name: string): Promise<PrefetchedRepository | null> {
+  const ttl = repositoryCacheSeconds(env.REPOSITORY_CACHE_SECONDS);
+  const cacheable = ttl > 0 && (request.method === "GET" || request.method === "HEAD") && callersBookmark(request) === null;
+  const cached = cacheable ? cachedRepository(name, ttl) : null;
+  if (cached) return Promise.resolve({ ...cached, fromIsolateCache: true });
+  const generationAtRead = repositoryCacheGeneration();
+  return findRepositoryWithMembers(openDatabase(env.DB), name).then(
+    (found) => {
+      if (found && cacheable) rememberRepository(name, found, generationAtRead);
+      return found;
+    },
+    // Failures surface in the loader's own lookup; never as an unhandled rejection here.
+    () => null,
+  );
+}
+
+/** Whether this request read `repository`'s row from D1 itself rather than from the isolate's cache. */
+export async function rowReadThisRequest(c: Context<AppEnv>, repository: Repository): Promise<boolean> {
+  const prefetched = c.var.repositoryPrefetch ? await c.var.repositoryPrefetch : null;
+  return !(prefetched?.fromIsolateCache && prefetched.repository.id === repository.id);
 }

@@ -20,24 +20,31 @@ function edgeCache(): Cache | null {
   return typeof caches === "undefined" ? null : caches.default;
 }
 
-/** The cache key: URL plus the Accept header, since some formats vary their metadata on it. */
-function cacheKey(request: Request): Request {
+/**
+ * The cache key: URL, the Accept header (some formats vary their metadata on it) and the read
+ * stamp (./read-stamp.ts: the revisions of the repository and its members). A hosted write to
+ * a member or a purge of a remote member's cache changes the stamp, so every variant of every
+ * path cached before is left behind at once (it expires on its own); there is nothing to delete.
+ */
+function cacheKey(request: Request, stamp: string): Request {
   const url = new URL(request.url);
   const accept = request.headers.get("Accept");
   if (accept) url.searchParams.set("__accept", accept);
+  url.searchParams.set("__stamp", stamp);
   return new Request(url.toString(), { method: "GET" });
 }
 
 export async function withEdgeCache(
   request: Request,
   repository: Repository,
+  stamp: string,
   kind: PathClass,
   waitUntil: (p: Promise<unknown>) => void,
   produce: () => Promise<{ response: Response | null; shareable: boolean }>,
 ): Promise<Response | null> {
   const cache = edgeCache();
   if (!cache || !cacheable(request, repository)) return (await produce()).response;
-  const key = cacheKey(request);
+  const key = cacheKey(request, stamp);
   const cached = await cache.match(key);
   if (cached) {
     const hit = new Response(cached.body, cached);
@@ -54,9 +61,4 @@ export async function withEdgeCache(
   stored.headers.set("Cache-Control", `public, max-age=${seconds}${kind === "artifact" ? ", immutable" : ""}`);
   waitUntil(cache.put(key, stored));
   return new Response(forClient, response);
-}
-
-/** Drops a path from this colo's edge cache (used when a cache entry is purged). */
-export async function evictFromEdge(url: string): Promise<void> {
-  await edgeCache()?.delete(new Request(url, { method: "GET" }));
 }

@@ -12,7 +12,10 @@ import type { SourceContext } from "../repositories/hosted-source";
 import { loadRepository } from "../repositories/loader";
 import type { Repository } from "../repositories/model";
 import type { EngineContext } from "./documents";
+import { rowReadThisRequest } from "../repositories/prefetch";
 import { withEdgeCache } from "./edge-cache";
+import { cacheableRepository, readCacheBytes, withReadCache } from "./read-cache";
+import { readStamp, stampMembers } from "./read-stamp";
 import { resolveTarget } from "./engine";
 import { loadMembers } from "./members";
 
@@ -29,15 +32,30 @@ export async function engineContext(c: Context<AppEnv>, repository: Repository, 
   return { repository, ctx, env: c.env, ...(await loadMembers(repository, ctx, c.env)) };
 }
 
-/** Serves a target the format built, through the edge cache for public repositories; null when nobody has it. */
-export function serveTarget(c: Context<AppEnv>, proxy: ProxySpec, repository: Repository, ctx: SourceContext, target: ProxyTarget): Promise<Response | null> {
+/**
+ * Answers of hosted content through the isolate's warm read cache (read-cache.ts), keyed on
+ * the read stamp (read-stamp.ts); anything else goes straight to `produce`. Callers have
+ * authorized the read. Formats with hosted reads outside `serveTarget` (npm) wrap them here.
+ */
+export async function cachedRead<R extends Response | null>(c: Context<AppEnv>, repository: Repository, ctx: SourceContext, produce: (ctx: SourceContext) => Promise<R>): Promise<R> {
+  const members = await stampMembers(ctx.db, repository);
+  if (!cacheableRepository(repository, members, ctx)) return produce(ctx);
+  const options = { stamp: readStamp(repository, members), maxBytes: readCacheBytes(c.env.READ_CACHE_MIB), rowReadNow: await rowReadThisRequest(c, repository) };
+  return (await withReadCache(c.req.raw, repository, ctx, options, produce)) as R;
+}
+
+/** Serves a target the format built: warm read cache, then the edge cache for public repositories; null when nobody has it. */
+export async function serveTarget(c: Context<AppEnv>, proxy: ProxySpec, repository: Repository, ctx: SourceContext, target: ProxyTarget): Promise<Response | null> {
   const request = c.req.raw;
-  const produce = async () => {
-    const engine = await engineContext(c, repository, ctx);
-    return { response: await resolveTarget(engine, proxy, target, request), shareable: engine.shareable };
-  };
-  if (target.noEdgeCache) return produce().then((p) => p.response);
-  return withEdgeCache(request, repository, target.kind, ctx.waitUntil, produce);
+  const stamp = readStamp(repository, await stampMembers(ctx.db, repository));
+  return cachedRead(c, repository, ctx, (ctx) => {
+    const produce = async () => {
+      const engine = await engineContext(c, repository, ctx);
+      return { response: await resolveTarget(engine, proxy, target, request), shareable: engine.shareable };
+    };
+    if (target.noEdgeCache) return produce().then((p) => p.response);
+    return withEdgeCache(request, repository, stamp, target.kind, ctx.waitUntil, produce);
+  });
 }
 
 /** A whole read: repository, path classification, engine, 404 with `notFoundMessage`. */

@@ -8,19 +8,25 @@
  */
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { countRoundTrips as countingD1, type RoundTrips } from "../../src/db/round-trips";
+import { countBindingCalls, type BindingCalls } from "../../src/http/binding-calls";
 import worker from "../../src/index";
 
 const SIMULATED_LATENCY_MS = 30;
 
 export type { RoundTrips } from "../../src/db/round-trips";
 
-/** Runs one request through the Worker and returns its response with the D1 round trips it made. */
-export async function countRoundTrips(request: Request): Promise<{ response: Response; counts: RoundTrips }> {
+/**
+ * Runs one request through the Worker and returns its response with the D1 round trips it
+ * made and (`calls`) its R2 and Durable Object calls; `vars` overrides environment variables.
+ */
+export async function countRoundTrips(request: Request, vars: Record<string, string> = {}): Promise<{ response: Response; counts: RoundTrips; calls: BindingCalls }> {
   const counter = countingD1(env.DB, () => scheduler.wait(SIMULATED_LATENCY_MS));
+  const bindings = countBindingCalls({ ...env, ...vars });
   const ctx = createExecutionContext();
-  const response = await worker.fetch(request, { ...env, DB: counter.d1 }, ctx);
+  const response = await worker.fetch(request, { ...bindings.env, DB: counter.d1 }, ctx);
   const snapshot = { ...counter.counts };
+  const calls = { ...bindings.counts };
   const body = await response.arrayBuffer();
   await waitOnExecutionContext(ctx);
-  return { response: new Response(request.method === "HEAD" ? null : body, response), counts: snapshot };
+  return { response: new Response(request.method === "HEAD" || response.status === 304 ? null : body, response), counts: snapshot, calls };
 }

@@ -118,16 +118,32 @@ describe("warm reads cost at most 2 sequential D1 round trips and no D1 write", 
   });
 });
 
-describe("X-D1-Round-Trips (D1_ROUND_TRIPS_HEADER=1, for benchmarks)", () => {
-  it("reports the round trips a response cost only when asked", async () => {
+describe("call counts (D1_ROUND_TRIPS_HEADER=1, for benchmarks)", () => {
+  it("reports D1 round trips and statements, R2 and Durable Object calls only when asked", async () => {
     const ctx = createExecutionContext();
-    const plain = await worker.fetch(get("/generic/rp-hosted/tool/1.0/tool.bin", null), env, ctx);
+    const plain = await worker.fetch(get("/healthz", null), env, ctx);
     expect(plain.headers.has("X-D1-Round-Trips")).toBe(false);
-    const reported = await worker.fetch(get("/generic/rp-hosted/tool/1.0/tool.bin", null), { ...env, D1_ROUND_TRIPS_HEADER: "1" }, ctx);
+    expect(plain.headers.has("X-R2-Calls")).toBe(false);
+    // /healthz reads D1 once and heads R2 once.
+    const reported = await worker.fetch(get("/healthz", null), { ...env, D1_ROUND_TRIPS_HEADER: "1" }, ctx);
     expect(reported.status).toBe(200);
-    expect(Number(reported.headers.get("X-D1-Round-Trips"))).toBeGreaterThanOrEqual(1);
-    expect(Number(reported.headers.get("X-D1-Round-Trips"))).toBeLessThanOrEqual(2);
+    expect(reported.headers.get("X-D1-Round-Trips")).toBe("1");
+    expect(reported.headers.get("X-D1-Statements")).toBe("1");
+    expect(reported.headers.get("X-R2-Calls")).toBe("1");
+    expect(reported.headers.get("X-DO-Calls")).toBe("0");
     await Promise.all([plain.arrayBuffer(), reported.arrayBuffer()]);
+    await waitOnExecutionContext(ctx);
+  });
+
+  it("counts Durable Object calls (an upload takes the package lock)", async () => {
+    const ctx = createExecutionContext();
+    const put = new Request(`${BASE}/generic/rp-hosted/counted/1.0/c.bin`, { method: "PUT", body: "counted", headers: { Authorization: "Bearer test-admin-token" } });
+    const reported = await worker.fetch(put, { ...env, D1_ROUND_TRIPS_HEADER: "1" }, ctx);
+    expect(reported.status).toBe(201);
+    expect(Number(reported.headers.get("X-DO-Calls"))).toBeGreaterThanOrEqual(1);
+    expect(Number(reported.headers.get("X-R2-Calls"))).toBeGreaterThanOrEqual(1);
+    expect(Number(reported.headers.get("X-D1-Statements"))).toBeGreaterThan(1);
+    await reported.arrayBuffer();
     await waitOnExecutionContext(ctx);
   });
 });

@@ -10,6 +10,7 @@ import type { AppEnv } from "../../env";
 import { RegistryError } from "../../errors";
 import { HostedSource } from "../../repositories/hosted-source";
 import { loadHostedReaders, loadHostedSource, loadRepository } from "../../repositories/loader";
+import { cachedRead } from "../../virtual/serve";
 import { parseDocument, readBody } from "./document";
 import { validateNpmName } from "./names";
 import { parseNpmPath, type NpmRoute } from "./paths";
@@ -44,11 +45,14 @@ async function serveRead(c: Context<AppEnv>, r: Extract<NpmRoute, { kind: "packu
   const name = validateNpmName(r.name, "existing");
   const { repository, context } = await loadRepository(c, "npm", "read");
   if (repository.kind === "hosted") {
-    const source = new HostedSource(repository, context);
-    // Hosted packuments are stored per package revision: no rebuild per request.
-    if (r.kind === "packument") return serveHostedPackument(c, source, name);
-    if (r.kind === "version") return serveVersion(c, source, name, r.spec);
-    return serveTarball(c, source, name, r.filename);
+    // Warm answers from the isolate's read cache, keyed on the repository revision (src/virtual/read-cache.ts).
+    return cachedRead(c, repository, context, (ctx) => {
+      const source = new HostedSource(repository, ctx);
+      // Hosted packuments are stored per package revision: no rebuild per request.
+      if (r.kind === "packument") return serveHostedPackument(c, source, name);
+      if (r.kind === "version") return serveVersion(c, source, name, r.spec);
+      return serveTarball(c, source, name, r.filename);
+    });
   }
   if (r.kind === "packument") return serveProxiedPackument(c, repository, context, name);
   if (r.kind === "version") return serveProxiedVersion(c, repository, context, name, r.spec);

@@ -1,0 +1,36 @@
+// Binding calls per request, as the registry reports them when started with
+// D1_ROUND_TRIPS_HEADER=1 (src/http/binding-calls.ts): D1 statements (and sequential round
+// trips), R2 calls, Durable Object calls. One warm request after the measured run; shared by
+// every bench/*/run.mjs that prints req/s.
+import { request } from "node:http";
+
+/** Vars to start the registry with so its responses carry the counts. */
+export const CALL_COUNT_VARS = { D1_ROUND_TRIPS_HEADER: "1" };
+
+/**
+ * Requests `url` once with exactly the given headers (`Name: value` or `Name=value`) (node:http, like autocannon:
+ * no Accept or other headers added, so the answer is the one the measured run got) and
+ * returns its counts, or null when the server does not report them.
+ */
+export function callCounts(url, headers = []) {
+  // autocannon takes `Name: value` and `Name=value`; a header name contains neither.
+  const split = (h) => h.search(/[:=]/);
+  const parsed = Object.fromEntries(headers.map((h) => [h.slice(0, split(h)).trim(), h.slice(split(h) + 1).trim()]));
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: parsed }, (res) => {
+      res.resume();
+      res.on("end", () => {
+        const read = (name) => res.headers[name.toLowerCase()];
+        if (read("X-D1-Statements") === undefined) return resolve(null);
+        resolve({ d1: Number(read("X-D1-Statements")), roundTrips: Number(read("X-D1-Round-Trips")), r2: Number(read("X-R2-Calls")), do: Number(read("X-DO-Calls")) });
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** "D1 2 (1 rt) · R2 1 · DO 0", or "n/a" for a server without the counters. */
+export function formatCalls(counts) {
+  return counts ? `D1 ${counts.d1} (${counts.roundTrips} rt) · R2 ${counts.r2} · DO ${counts.do}` : "n/a";
+}
