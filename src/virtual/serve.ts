@@ -47,15 +47,15 @@ export async function cachedRead<R extends Response | null>(c: Context<AppEnv>, 
 /** Serves a target the format built: warm read cache, then the edge cache for public repositories; null when nobody has it. */
 export async function serveTarget(c: Context<AppEnv>, proxy: ProxySpec, repository: Repository, ctx: SourceContext, target: ProxyTarget): Promise<Response | null> {
   const request = c.req.raw;
+  const produce = async (ctx: SourceContext) => {
+    const engine = await engineContext(c, repository, ctx);
+    return { response: await resolveTarget(engine, proxy, target, request), shareable: engine.shareable };
+  };
+  // Kept out of both caches: content that changes without a revision bump (indexes the
+  // IndexBuilder rebuilds after a debounce, signing keys) or where read-your-writes rules.
+  if (target.noEdgeCache) return (await produce(ctx)).response;
   const stamp = readStamp(repository, await stampMembers(ctx.db, repository));
-  return cachedRead(c, repository, ctx, (ctx) => {
-    const produce = async () => {
-      const engine = await engineContext(c, repository, ctx);
-      return { response: await resolveTarget(engine, proxy, target, request), shareable: engine.shareable };
-    };
-    if (target.noEdgeCache) return produce().then((p) => p.response);
-    return withEdgeCache(request, repository, stamp, target.kind, ctx.waitUntil, produce);
-  });
+  return cachedRead(c, repository, ctx, (ctx) => withEdgeCache(request, repository, stamp, target.kind, ctx.waitUntil, () => produce(ctx)));
 }
 
 /** A whole read: repository, path classification, engine, 404 with `notFoundMessage`. */
