@@ -51,13 +51,17 @@ export interface ProxyTarget {
   /** An artifact whose member an index document decided (npm tarball, PyPI file). */
   indexedBy?: IndexedBy;
   /**
-   * Never stored in the edge cache (even for a public repository) nor the isolate's warm read
-   * cache: metadata a client polls right after writing it (cargo's index files after
-   * `cargo publish` / `cargo yank`), and content that changes without a revision bump (indexes
-   * the IndexBuilder rebuilds after a debounce, signing keys), which a revision-keyed cache
-   * would keep stale.
+   * Never stored in the edge cache, even for a public repository: metadata a client polls
+   * right after writing it (cargo's index files after `cargo publish` / `cargo yank`).
    */
   noEdgeCache?: boolean;
+  /**
+   * Hosted content that changes without a revision bump — indexes the IndexBuilder rebuilds
+   * after a debounce (Debian, RPM, Alpine), signing keys after a rotation: kept out of the
+   * isolate's warm read cache and the edge cache, both keyed on revisions, which would keep
+   * the old bytes under the new revision.
+   */
+  changesWithoutRevision?: boolean;
 }
 
 export interface IndexedBy {

@@ -51,11 +51,13 @@ export async function serveTarget(c: Context<AppEnv>, proxy: ProxySpec, reposito
     const engine = await engineContext(c, repository, ctx);
     return { response: await resolveTarget(engine, proxy, target, request), shareable: engine.shareable };
   };
-  // Kept out of both caches: content that changes without a revision bump (indexes the
-  // IndexBuilder rebuilds after a debounce, signing keys) or where read-your-writes rules.
-  if (target.noEdgeCache) return (await produce(ctx)).response;
+  // Content that changes without a revision bump is kept out of both revision-keyed caches.
+  if (target.changesWithoutRevision) return (await produce(ctx)).response;
   const stamp = readStamp(repository, await stampMembers(ctx.db, repository));
-  return cachedRead(c, repository, ctx, (ctx) => withEdgeCache(request, repository, stamp, target.kind, ctx.waitUntil, () => produce(ctx)));
+  return cachedRead(c, repository, ctx, (ctx) => {
+    if (target.noEdgeCache) return produce(ctx).then((p) => p.response);
+    return withEdgeCache(request, repository, stamp, target.kind, ctx.waitUntil, () => produce(ctx));
+  });
 }
 
 /** A whole read: repository, path classification, engine, 404 with `notFoundMessage`. */

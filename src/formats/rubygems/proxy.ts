@@ -74,7 +74,8 @@ export function infoTarget(name: string): ProxyTarget {
 export function wholeIndexTarget(kind: "versions" | "names", shielding: boolean): ProxyTarget {
   const versions = { path: "versions" };
   const document = kind === "versions" ? compactDocument(VERSIONS_RECIPE, "rubygems:versions", { shielding }) : compactDocument(NAMES_RECIPE, "rubygems:names", { shielding }, versions);
-  return { kind: "metadata", path: kind, packageKey: null, noEdgeCache: true, document };
+  // Rebuilt by the IndexBuilder just after the write that bumps the revision: not revision-keyed.
+  return { kind: "metadata", path: kind, packageKey: null, noEdgeCache: true, changesWithoutRevision: true, document };
 }
 
 function fileTarget(path: string, file: FullName): ProxyTarget {
