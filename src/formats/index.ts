@@ -5,11 +5,12 @@ import { goFormat } from "./go";
 import { helmFormat } from "./helm";
 import { mavenFormat } from "./maven";
 import { npmFormat } from "./npm";
+import { nugetFormat } from "./nuget";
 import { ociFormat } from "./oci";
 import { pypiFormat } from "./pypi";
 import type { FormatModule } from "./types";
 
-export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat];
+export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat, nugetFormat];
 
 /** Every format name the management API accepts for repositories, served or not yet. */
 export const knownFormats = [

@@ -39,6 +39,17 @@ export interface ProxyTarget {
    * right after writing it (cargo's index files after `cargo publish` / `cargo yank`).
    */
   noEdgeCache?: boolean;
+  /**
+   * For remote members whose upstream URL for this target is only known from another
+   * upstream document (NuGet: resources named by the service index, on any host).
+   */
+  locate?: UpstreamLocator;
+}
+
+/** `via` is fetched from the remote (cached as metadata); `resolve` turns its text into the target's absolute upstream URL (null: the upstream has none). */
+export interface UpstreamLocator {
+  via: Pick<ProxyTarget, "path" | "key" | "upstream" | "accept">;
+  resolve(viaText: string): string | null;
 }
 
 export interface IndexedBy {
@@ -63,7 +74,7 @@ export interface DocumentTarget {
   /** JSON-able values the recipe needs (served base URL, variant…); part of the fingerprint. */
   params: Record<string, unknown>;
   /** The members' document this one is built from; default: the target itself. */
-  source?: Pick<ProxyTarget, "path" | "key" | "upstream" | "accept">;
+  source?: Pick<ProxyTarget, "path" | "key" | "upstream" | "accept" | "locate">;
   /**
    * A second upstream document each remote member's copy is read with (cached as metadata,
    * part of the fingerprint), handed to the recipe as `SourceDocument.companion`: Cargo's
