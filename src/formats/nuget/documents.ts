@@ -75,16 +75,25 @@ export const nugetHooks: FormatHooks = {
 /** A stored document's text with its URLs on `base`; null when the package or the document does not exist. */
 export async function storedDocumentText(source: HostedSource, lowerId: string, name: DocumentName, base: string): Promise<string | null> {
   const key = documentKey(lowerId, name);
-  let found = await source.findPackageDocument(lowerId, key);
+  // A leaf is served only while its version is in the flat container list (removed versions leave stale leaves behind).
+  const flatKey = documentKey(lowerId, { kind: "flat" });
+  let [found, flat] = await Promise.all([source.findPackageDocument(lowerId, key), name.kind === "leaf" ? source.findDerivedDocument(flatKey) : null]);
   if (!found) return null;
   if (!found.document) {
     // Repair only: a package with no documents at all gets them built once.
-    const flat = name.kind === "flat" ? null : await source.findDerivedDocument(documentKey(lowerId, { kind: "flat" }));
-    if (flat) return null;
+    if (name.kind !== "flat" && (flat ?? (await source.findDerivedDocument(flatKey)))) return null;
     await rebuildDocuments(source, lowerId, []);
-    found = await source.findPackageDocument(lowerId, key);
+    [found, flat] = await Promise.all([source.findPackageDocument(lowerId, key), name.kind === "leaf" ? source.findDerivedDocument(flatKey) : null]);
     if (!found?.document) return null;
   }
-  const object = await source.readBlob(found.document.blob);
-  return object ? withBaseUrls(await object.text(), base) : null;
+  const [object, flatObject] = await Promise.all([source.readBlob(found.document.blob), flat ? source.readBlob(flat.blob) : null]);
+  if (!object) return null;
+  if (name.kind === "leaf") {
+    const versions = flatObject ? ((JSON.parse(await flatObject.text()) as { versions?: string[] }).versions ?? []) : [];
+    if (!versions.includes(name.version)) {
+      await object.body.cancel();
+      return null;
+    }
+  }
+  return withBaseUrls(await object.text(), base);
 }

@@ -13,7 +13,7 @@ export function nugetErrorResponse(error: RegistryError, context: ErrorContext):
   const message = error.code === "internal" ? `internal server error (request ${context.requestId})` : error.message;
   const headers = new Headers(error.headers);
   if (error.code === "unauthorized") headers.set("WWW-Authenticate", 'Basic realm="edge-registry NuGet"');
-  const v2 = /^\/nuget\/[^/]+\/api\/v2\/(?!package)/i.test(new URL(context.request.url).pathname);
+  const v2 = /^\/nuget\/[^/]+\/api\/v2\/(?!package(?:\/|$))/i.test(new URL(context.request.url).pathname);
   if (v2 && context.request.method === "GET") {
     headers.set("Content-Type", "application/xml;charset=utf-8");
     const body = `<?xml version="1.0" encoding="utf-8"?><m:error xmlns:m="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata"><m:code>${esc(error.code)}</m:code><m:message xml:lang="en-US">${esc(message)}</m:message></m:error>`;
