@@ -206,7 +206,7 @@ describe("nuget hosted", () => {
     expect((page.items as unknown[]).length).toBe(64);
     expect(((await json("/nuget/nu/registration/many/page/1.0.64/1.0.64.json")).items as unknown[]).length).toBe(1);
     expect(((await json("/nuget/nu/v3-flatcontainer/many/index.json")).versions as string[]).length).toBe(65);
-  });
+  }, 120_000);
 
   it("rebuilds documents after the management API deletes a version", async () => {
     await pushPackage("Api.Del", "1.0.0");

@@ -46,6 +46,8 @@ export async function rebuildDocuments(writer: PackageWriter, lowerId: string, v
     const revision = revisions.package;
     if (!pkg || revision === null) return;
     const touched = new Set(versions.map((v) => v.toLowerCase()));
+    // A version whose .nupkg is not stored yet (its manifest came first): the next write builds.
+    if (touched.size > 0 && ![...touched].some((t) => pkg.versions.some((v) => lowerVersionOf(v) === t))) return;
     const writes: Promise<unknown>[] = [writer.storeDerivedDocument(documentKey(lowerId, { kind: "flat" }), revision, renderFlatIndex(pkg), JSON_TYPE)];
     for (const hive of HIVES) {
       const docs = renderRegistration(pkg, hive);

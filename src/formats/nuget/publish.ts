@@ -119,10 +119,19 @@ export async function handlePush(source: PackageWriter, request: Request): Promi
       source.storeBlob(new Blob([bytes]).stream(), { declaredSize: bytes.length }),
       source.storeBlob(new Blob([raw]).stream(), { declaredSize: raw.length }),
     ]);
-    const nupkgName = nupkgFilename(nuspec.id, nuspec.version);
-    await source.addFile("create-version", { ...coordinates, metadata: versionMetadata(nuspec), file: { name: nupkgName, lowerName: nupkgName.toLowerCase(), isLead: true } }, nupkg);
+    // The manifest first: the version's documents are built once, when its .nupkg (the lead file) arrives.
     const nuspecName = nuspecFilename(nuspec.id);
-    await source.addFile("add-to-version", { ...coordinates, file: { name: nuspecName, lowerName: nuspecName.toLowerCase() } }, manifest);
+    await source.addFile("create-version", { ...coordinates, metadata: versionMetadata(nuspec), file: { name: nuspecName, lowerName: nuspecName.toLowerCase() } }, manifest);
+    const nupkgName = nupkgFilename(nuspec.id, nuspec.version);
+    try {
+      await source.addFile("add-to-version", { ...coordinates, file: { name: nupkgName, lowerName: nupkgName.toLowerCase(), isLead: true } }, nupkg);
+    } catch (error) {
+      // Leave no version without its package behind.
+      const pkg = await source.findPackageRow(lowerName);
+      const row = pkg ? await source.findVersionRow(pkg.id, lowerVersion) : null;
+      if (pkg && row) await source.removeVersions(pkg, [row]);
+      throw error;
+    }
     return nuspec;
   });
 }
