@@ -10,10 +10,11 @@ import { publishBodyFor } from "../cargo-fixtures";
 import { moduleZip } from "../../helpers/go-modules";
 import { chartArchive } from "../../helpers/helm-charts";
 import { twineFields, uploadBody, wheel } from "../pypi-fixtures";
+import { nugetRows } from "./nuget-rows";
 import { ociRows } from "./oci-rows";
 import { uiRows } from "./ui-rows";
 
-export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm", "oci"] as const;
+export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm", "oci", "nuget"] as const;
 export type Format = (typeof FORMATS)[number];
 export type Kind = "hosted" | "remote" | "virtual";
 export type Visibility = "public" | "private";
@@ -172,6 +173,7 @@ export const seedPackage: Record<Format, { api: string; version: string }> = {
   go: { api: "mx.test/seed", version: "v1.0.0" },
   helm: { api: "mx-seed", version: "1.0.0" },
   oci: { api: "mx-seed", version: "1.0" },
+  nuget: { api: "mx-seed", version: "1.0.0" },
 };
 
 export const routes: RouteRow[] = [
@@ -333,6 +335,7 @@ export const routes: RouteRow[] = [
   // --- Web UI (ui-rows.ts) --------------------------------------------------------------
   ...uiRows,
   ...ociRows,
+  ...nugetRows,
 ];
 
 /** The body `cargo publish` sends for `name` 1.0.0. */
