@@ -21,7 +21,7 @@ export function nuspec(id: string, version: string, options: NuspecOptions = {})
   const packageTypes = options.packageType ? `<packageTypes><packageType name="${options.packageType}" /></packageTypes>` : "";
   return `<?xml version="1.0" encoding="utf-8"?>
 <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
-  <metadata minClientVersion="2.12">
+  <metadata minClientVersion="2.8">
     <id>${options.id ?? id}</id>
     <version>${options.version ?? version}</version>
     <title>${id} title</title>
@@ -44,12 +44,18 @@ export interface NupkgOptions extends NuspecOptions {
 }
 
 export function nupkg(id: string, version: string, options: NupkgOptions = {}): Uint8Array {
+  const manifestName = options.nuspecName ?? `${id}.nuspec`;
+  // The OPC parts NuGet writes: content types, and the relationship that names the manifest (NuGet.Core 2.x finds it so).
   const files: Record<string, Uint8Array> = {
-    "[Content_Types].xml": encoder.encode('<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="nuspec" ContentType="application/octet" /></Types>'),
-    "_rels/.rels": encoder.encode('<?xml version="1.0" encoding="utf-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships" />'),
+    "[Content_Types].xml": encoder.encode(
+      '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" /><Default Extension="nuspec" ContentType="application/octet" /><Default Extension="dll" ContentType="application/octet" /></Types>',
+    ),
+    "_rels/.rels": encoder.encode(
+      `<?xml version="1.0" encoding="utf-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${options.nuspecName === null ? "" : `<Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/${manifestName}" Id="R0" />`}</Relationships>`,
+    ),
     "lib/netstandard2.0/Lib.dll": encoder.encode(`not really a dll of ${id} ${version}`),
   };
-  if (options.nuspecName !== null) files[options.nuspecName ?? `${id}.nuspec`] = encoder.encode(options.manifest ?? nuspec(id, version, options));
+  if (options.nuspecName !== null) files[manifestName] = encoder.encode(options.manifest ?? nuspec(id, version, options));
   return zipSync(files);
 }
 

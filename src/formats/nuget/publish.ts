@@ -12,7 +12,7 @@ import { readZipEntry } from "../../archive/zip";
 import { RegistryError } from "../../errors";
 import type { PackageWriter } from "../../repositories/package-source";
 import { readBodyBytes } from "../cargo/publish-body";
-import { MultipartReader, multipartBoundary } from "../pypi/multipart";
+import { multipartBoundary } from "../pypi/multipart";
 import { parseNuspec, type Nuspec } from "./nuspec";
 import { nupkgFilename, nuspecFilename, type NuGetVersionMetadata } from "./stored";
 import { lowerNuGetVersion, normalizeNuGetVersion } from "./versions";
@@ -23,15 +23,43 @@ const LABEL = "invalid .nupkg";
 /** The uploaded package's bytes and the file name the client gave it (multipart), if any. */
 async function uploadedPackage(request: Request): Promise<{ bytes: Uint8Array; filename: string | null }> {
   const boundary = multipartBoundary(request.headers.get("Content-Type") ?? undefined);
-  if (!boundary) return { bytes: await readBodyBytes(request.body, MAX_NUPKG_BYTES), filename: null };
-  if (!request.body) throw new RegistryError("body_empty", "the request has no package");
-  const reader = new MultipartReader(request.body, boundary);
-  for (let part = await reader.nextPart(); part; part = await reader.nextPart()) {
-    if (part.filename === undefined) {
-      await reader.readText(64 * 1024, part.name);
-      continue;
+  const body = await readBodyBytes(request.body, MAX_NUPKG_BYTES + 64 * 1024);
+  return boundary ? firstFilePart(body, boundary) : { bytes: body, filename: null };
+}
+
+function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {
+  outer: for (let i = from; i <= haystack.length - needle.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/**
+ * The first file part of a buffered `multipart/form-data` body. Lenient about line ends, as
+ * clients differ: nuget.exe 2.x on mono ends the file with `\n--boundary--` (no CR).
+ */
+export function firstFilePart(body: Uint8Array, boundary: string): { bytes: Uint8Array; filename: string | null } {
+  const encoder = new TextEncoder();
+  const delimiter = encoder.encode(`--${boundary}`);
+  const bad = (message: string) => new RegistryError("bad_request", `malformed multipart body: ${message}`);
+  let at = indexOf(body, delimiter, 0);
+  while (at >= 0) {
+    const headersEnd = indexOf(body, encoder.encode("\r\n\r\n"), at);
+    if (headersEnd < 0) throw bad("a part has no end of headers");
+    const headers = new TextDecoder().decode(body.subarray(at + delimiter.length, headersEnd));
+    const start = headersEnd + 4;
+    let next = indexOf(body, delimiter, start);
+    if (next < 0) throw bad("no closing boundary");
+    const filename = /filename\*?=\s*(?:"([^"]*)"|([^;\r\n]*))/i.exec(headers);
+    if (filename) {
+      let end = next;
+      if (body[end - 1] === 0x0a) end -= body[end - 2] === 0x0d ? 2 : 1;
+      if (body.length > MAX_NUPKG_BYTES && end - start > MAX_NUPKG_BYTES) throw new RegistryError("too_large", `the package exceeds ${MAX_NUPKG_BYTES} bytes`);
+      return { bytes: body.subarray(start, end), filename: (filename[1] ?? filename[2] ?? "").trim() };
     }
-    return { bytes: await readBodyBytes(reader.partStream(), MAX_NUPKG_BYTES), filename: part.filename };
+    at = next;
+    next = -1;
   }
   throw new RegistryError("bad_request", "the multipart body has no package file part");
 }

@@ -42,7 +42,7 @@ describe("nuspec", () => {
         extra: '<license type="expression">MIT</license><repository type="git" url="https://git.example/x" /><requireLicenseAcceptance>true</requireLicenseAcceptance>',
       }),
     );
-    expect(parsed).toMatchObject({ id: "Contoso.Lib", version: "1.0.0", originalVersion: "1.0", authors: "Tester", semVer2: false, prerelease: false, license: "MIT", repositoryUrl: "https://git.example/x", requireLicenseAcceptance: true, minClientVersion: "2.12", tags: "test nuget" });
+    expect(parsed).toMatchObject({ id: "Contoso.Lib", version: "1.0.0", originalVersion: "1.0", authors: "Tester", semVer2: false, prerelease: false, license: "MIT", repositoryUrl: "https://git.example/x", requireLicenseAcceptance: true, minClientVersion: "2.8", tags: "test nuget" });
     expect(parsed.dependencyGroups).toEqual([
       { targetFramework: "", dependencies: [{ id: "A", range: "1.0" }] },
       { targetFramework: "net8.0", dependencies: [{ id: "B", range: "[2.0,3.0)" }] },
