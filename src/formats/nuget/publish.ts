@@ -45,6 +45,8 @@ export function firstFilePart(body: Uint8Array, boundary: string): { bytes: Uint
   const bad = (message: string) => new RegistryError("bad_request", `malformed multipart body: ${message}`);
   let at = indexOf(body, delimiter, 0);
   while (at >= 0) {
+    // `--boundary--`: the closing delimiter, no more parts.
+    if (body[at + delimiter.length] === 0x2d && body[at + delimiter.length + 1] === 0x2d) break;
     const headersEnd = indexOf(body, encoder.encode("\r\n\r\n"), at);
     if (headersEnd < 0) throw bad("a part has no end of headers");
     const headers = new TextDecoder().decode(body.subarray(at + delimiter.length, headersEnd));
