@@ -6,12 +6,13 @@ import { goFormat } from "./go";
 import { helmFormat } from "./helm";
 import { mavenFormat } from "./maven";
 import { npmFormat } from "./npm";
+import { nugetFormat } from "./nuget";
 import { ociFormat } from "./oci";
 import { pypiFormat } from "./pypi";
 import { rubygemsFormat } from "./rubygems";
 import type { FormatModule } from "./types";
 
-export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat, composerFormat, rubygemsFormat];
+export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat, composerFormat, rubygemsFormat, nugetFormat];
 
 /** Every format name the management API accepts for repositories, served or not yet. */
 export const knownFormats = [

@@ -62,6 +62,17 @@ export interface ProxyTarget {
    * the old bytes under the new revision.
    */
   changesWithoutRevision?: boolean;
+  /**
+   * For remote members whose upstream URL for this target is only known from another
+   * upstream document (NuGet: resources named by the service index, on any host).
+   */
+  locate?: UpstreamLocator;
+}
+
+/** `via` is fetched from the remote (cached as metadata); `resolve` turns its text into the target's absolute upstream URL (null: the upstream has none). */
+export interface UpstreamLocator {
+  via: Pick<ProxyTarget, "path" | "key" | "upstream" | "accept">;
+  resolve(viaText: string): string | null;
 }
 
 export interface IndexedBy {
@@ -88,7 +99,7 @@ export interface DocumentTarget {
   /** JSON-able values the recipe needs (served base URL, variant…); part of the fingerprint. */
   params: Record<string, unknown>;
   /** The members' document this one is built from; default: the target itself. */
-  source?: Pick<ProxyTarget, "path" | "key" | "upstream" | "accept">;
+  source?: Pick<ProxyTarget, "path" | "key" | "upstream" | "accept" | "locate">;
   /**
    * A second upstream document each remote member's copy is read with (cached as metadata,
    * part of the fingerprint), handed to the recipe as `SourceDocument.companion`: Cargo's

@@ -41,7 +41,7 @@ export function worstCache(statuses: readonly CacheStatus[]): CacheStatus {
   return statuses.reduce<CacheStatus>((worst, s) => (severity[s] > severity[worst] ? s : worst), "HIT");
 }
 
-function sourceTarget(target: ProxyTarget): Pick<ProxyTarget, "path" | "key" | "upstream" | "accept"> {
+function sourceTarget(target: ProxyTarget): Pick<ProxyTarget, "path" | "key" | "upstream" | "accept" | "locate"> {
   return target.document?.source ?? target;
 }
 

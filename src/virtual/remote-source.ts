@@ -73,6 +73,12 @@ export class RemoteSource {
     return cached?.entry.status === "ok" && cached.blob ? cached : null;
   }
 
+  /** A stored copy's text (a document another target's location is read from). */
+  async readText(blob: BlobRow): Promise<string | null> {
+    const object = await this.ctx.bucket.get(blob.r2Key);
+    return object ? object.text() : null;
+  }
+
   /** The key's stored bytes from cache or upstream (after any fill is stored); null when the upstream does not have it. */
   async get(key: string, kind: PathClass, options: RemoteGetOptions = {}): Promise<RemoteHit | null> {
     return (await this.read(key, kind, options, false)) as RemoteHit | null;

@@ -8,6 +8,7 @@ import type { FakeUpstream } from "../../helpers/upstream";
 import { UPSTREAM } from "../../helpers/upstream";
 import { buildGem } from "../rubygems-fixtures";
 import { ociSeed, ociUpstreamSeed } from "./oci-rows";
+import { nugetPush, seedNuGetUpstream } from "./nuget-rows";
 import { cargoPublish, npmPublish, pypiUpload, repoName, users, type CredentialSpec, type RepoFixture } from "./table";
 
 /** Secrets the suite creates; no API response may contain any of them. */
@@ -60,6 +61,7 @@ function seedUpstream(upstream: FakeUpstream, repo: RepoFixture): void {
     upstream.files.set(`${base}/gems/mx-seed-0.9.0.gem`, { body: "gem bytes from upstream" });
     upstream.files.set(`${base}/quick/Marshal.4.8/mx-seed-0.9.0.gemspec.rz`, { body: "quick spec from upstream" });
   }
+  if (repo.format === "nuget") seedNuGetUpstream(upstream, repo);
   if (repo.format === "helm") {
     upstream.files.set(`${base}/index.yaml`, { contentType: "application/x-yaml", body: "apiVersion: v1\nentries:\n  mx-seed:\n    - apiVersion: v2\n      name: mx-seed\n      version: 0.9.0\n      urls: [charts/mx-seed-0.9.0.tgz]\n" });
   }
@@ -89,6 +91,10 @@ async function seedHosted(repo: RepoFixture): Promise<void> {
   if (repo.format === "composer") await must(call(`/composer/${repo.name}`, { method: "PUT", body: composerSeedZip() }), 201, "seed composer");
   if (repo.format === "rubygems") await must(call(`/rubygems/${repo.name}/api/v1/gems`, { method: "POST", body: await buildGem("mx-seed", "1.0.0") }), 200, "seed rubygems");
   if (repo.format === "helm") await must(call(`/helm/${repo.name}/api/charts`, { method: "POST", body: chartArchive("mx-seed", "1.0.0") }), 201, "seed helm");
+  if (repo.format === "nuget") {
+    const push = nugetPush(repo.name, "mx-seed");
+    await must(call(push.path, { method: "PUT", body: push.body ?? "", headers: push.headers ?? {} }), 201, "seed nuget");
+  }
 }
 
 /** Creates (or re-creates, for a deleted virtual) one fixture repository. */

@@ -12,10 +12,11 @@ import { moduleZip } from "../../helpers/go-modules";
 import { composerSeedZip, packageZip } from "../../helpers/composer-packages";
 import { chartArchive } from "../../helpers/helm-charts";
 import { twineFields, uploadBody, wheel } from "../pypi-fixtures";
+import { nugetRows } from "./nuget-rows";
 import { ociRows } from "./oci-rows";
 import { uiRows } from "./ui-rows";
 
-export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm", "oci", "composer", "rubygems"] as const;
+export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm", "oci", "composer", "rubygems", "nuget"] as const;
 export type Format = (typeof FORMATS)[number];
 export type Kind = "hosted" | "remote" | "virtual";
 export type Visibility = "public" | "private";
@@ -176,6 +177,7 @@ export const seedPackage: Record<Format, { api: string; version: string }> = {
   oci: { api: "mx-seed", version: "1.0" },
   composer: { api: "mx/seed", version: "1.0.0" },
   rubygems: { api: "mx-seed", version: "1.0.0" },
+  nuget: { api: "mx-seed", version: "1.0.0" },
 };
 
 export const routes: RouteRow[] = [
@@ -389,6 +391,7 @@ export const routes: RouteRow[] = [
   // --- Web UI (ui-rows.ts) --------------------------------------------------------------
   ...uiRows,
   ...ociRows,
+  ...nugetRows,
 ];
 
 /** The sha1 of the composer seed zip (fixtures.ts uploads it): its hosted dist reference. */
