@@ -10,8 +10,8 @@ import { isArchitecture, isPackageName, isPackageVersion } from "./control";
 
 const SEGMENT = /^[a-zA-Z0-9][a-zA-Z0-9._+~-]{0,63}$/;
 
-export const isDistribution = (value: string): boolean => SEGMENT.test(value);
-export const isComponent = (value: string): boolean => SEGMENT.test(value);
+export const isDistribution = (value: string): boolean => SEGMENT.test(value) && !value.includes("..");
+export const isComponent = (value: string): boolean => SEGMENT.test(value) && !value.includes("..");
 
 export function checkDistributionComponent(distribution: string, component: string): void {
   if (!isDistribution(distribution)) throw new RegistryError("bad_request", `invalid distribution "${distribution.slice(0, 80)}"`, { field: "distribution" });
