@@ -8,9 +8,10 @@ import { mavenFormat } from "./maven";
 import { npmFormat } from "./npm";
 import { ociFormat } from "./oci";
 import { pypiFormat } from "./pypi";
+import { rpmFormat } from "./rpm";
 import type { FormatModule } from "./types";
 
-export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat, debianFormat];
+export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat, debianFormat, rpmFormat];
 
 /** Every format name the management API accepts for repositories, served or not yet. */
 export const knownFormats = [
