@@ -3,7 +3,7 @@
  *
  * | path | target | hosted answer |
  * |---|---|---|
- * | `repository.key` | metadata | the repository's armored OpenPGP public key |
+ * | `repository.key`, `{group/}repodata/repomd.xml.key` | metadata | the repository's armored OpenPGP public key |
  * | `{group/}repodata/{repomd.xml,repomd.xml.asc,primary.xml.gz,…}` | metadata | the current generation's file |
  * | `{group/}repodata/{sha256}-{type}.xml.gz` | artifact (content-addressed) | this or the previous generation's file |
  * | `{group/}package/{name}/{file}.rpm` | artifact | the stored package |
@@ -55,13 +55,14 @@ export async function currentGeneration(source: HostedSource): Promise<Generatio
 
 export async function readHostedRpm(source: HostedSource, target: ProxyTarget, request: Request): Promise<Response | null> {
   const { path } = target;
-  if (path === KEY_PATH) {
+  const parsed = parseRpmPath(path);
+  // `repodata/repomd.xml.key`: where zypper (and OBS-style trees) look for the repository's key.
+  if (path === KEY_PATH || (parsed?.kind === "repodata" && parsed.file === "repomd.xml.key")) {
     const key = await source.signingKeys.publicKey(openpgpKind);
     return new Response(request.method === "HEAD" ? null : key.publicKey, {
       headers: { "Content-Type": "application/pgp-keys", "X-Key-Fingerprint": key.fingerprint, "Cache-Control": "no-cache" },
     });
   }
-  const parsed = parseRpmPath(path);
   if (parsed?.kind === "repodata") {
     const asset = (await currentGeneration(source))?.files[path];
     if (!asset) return null;
