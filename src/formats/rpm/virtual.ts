@@ -17,15 +17,8 @@ import { detachedSign, openpgpKind } from "../../signing/openpgp";
 import { type Generation } from "./generation";
 import { groupPrefix } from "./paths";
 import { currentGeneration } from "./proxy";
+import { locationOf, mergeXml, packageBlocks, pkgidOf, TYPES } from "./merge";
 import { renderRepomd, type RepodataFile } from "./repodata";
-
-const TYPES = ["primary", "filelists", "other"] as const;
-const ROOTS = {
-  primary: '<metadata xmlns="http://linux.duke.edu/metadata/common" xmlns:rpm="http://linux.duke.edu/metadata/rpm"',
-  filelists: '<filelists xmlns="http://linux.duke.edu/metadata/filelists"',
-  other: '<otherdata xmlns="http://linux.duke.edu/metadata/other"',
-} as const;
-const CLOSE = { primary: "</metadata>", filelists: "</filelists>", other: "</otherdata>" } as const;
 
 export interface MergedGroup {
   /** `repodata/{file}` → bytes and content type. */
@@ -36,20 +29,6 @@ const memo = new Map<string, Promise<MergedGroup | null>>();
 
 const sha256Hex = async (bytes: Uint8Array): Promise<string> =>
   [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))].map((b) => b.toString(16).padStart(2, "0")).join("");
-
-/** The `<package …>…</package>` blocks of a repodata XML document. */
-export function packageBlocks(xml: string): string[] {
-  return xml.match(/<package[\s>][\s\S]*?<\/package>\n?/g) ?? [];
-}
-
-const pkgidOf = (block: string): string => /pkgid="([0-9a-f]+)"/.exec(block)?.[1] ?? /<checksum type="sha256" pkgid="YES">([0-9a-f]+)</.exec(block)?.[1] ?? "";
-const locationOf = (block: string): string => /<location href="([^"]+)"/.exec(block)?.[1] ?? "";
-
-/** Merges members' XML of one type given as priority-ordered lists; `keep` decides by pkgid. */
-export function mergeXml(type: (typeof TYPES)[number], documents: readonly string[], keep: (pkgid: string) => boolean): string {
-  const blocks = documents.flatMap(packageBlocks).filter((b) => keep(pkgidOf(b)));
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${ROOTS[type]} packages="${blocks.length}">\n${blocks.join("")}${CLOSE[type]}\n`;
-}
 
 async function readAsset(member: HostedSource, generation: Generation, path: string): Promise<string | null> {
   const ref = generation.files[path];

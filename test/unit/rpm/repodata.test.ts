@@ -7,6 +7,7 @@ import { rpmPackageOf } from "../../../src/formats/rpm/package";
 import { checkGroup, parseRpmPath, splitFilename } from "../../../src/formats/rpm/paths";
 import { renderRepoFile } from "../../../src/formats/rpm/repo-file";
 import { type RepodataEntry, renderFilelists, renderOther, renderPrimary, renderRepomd, xml } from "../../../src/formats/rpm/repodata";
+import { mergeXml, packageBlocks } from "../../../src/formats/rpm/merge";
 import { buildRpm } from "../../helpers/rpm-packages";
 
 async function entry(name: string, files: string[]): Promise<RepodataEntry> {
@@ -96,5 +97,24 @@ describe(".repo file", () => {
       "[rpms-el9-stable]\nname=rpms el9/stable (Edge Registry)\nbaseurl=https://r.example/rpm/rpms/el9/stable\nenabled=1\ngpgcheck=0\nrepo_gpgcheck=1\ngpgkey=https://r.example/rpm/rpms/repository.key\nmetadata_expire=60\n",
     );
     expect(renderRepoFile({ origin: "https://r.example", repository: "fedora", kind: "remote", group: "" })).toContain("repo_gpgcheck=0");
+  });
+});
+
+describe("virtual merge (src/formats/rpm/merge.ts)", () => {
+  it("cuts package blocks and merges them with a fresh count, keeping what `keep` allows", async () => {
+    const a = { ...(await entry("alpha", ["/usr/bin/alpha"])), sha256: "1".repeat(64) };
+    const b = { ...(await entry("beta", ["/usr/bin/beta"])), sha256: "2".repeat(64) };
+    const first = renderPrimary([a]);
+    const second = renderPrimary([b]);
+    expect(packageBlocks(first)).toHaveLength(1);
+    const merged = mergeXml("primary", [first, second, first], () => true);
+    expect(merged).toContain('packages="2"');
+    expect(merged.indexOf("<name>alpha</name>")).toBeLessThan(merged.indexOf("<name>beta</name>"));
+    expect(merged.endsWith("</metadata>\n")).toBe(true);
+    const onlyB = mergeXml("filelists", [renderFilelists([a]), renderFilelists([b])], (id) => id === b.sha256);
+    expect(onlyB).toContain('packages="1"');
+    expect(onlyB).toContain("<file>/usr/bin/beta</file>");
+    expect(onlyB).not.toContain("alpha");
+    expect(mergeXml("other", [renderOther([a])], () => true)).toContain('<otherdata xmlns="http://linux.duke.edu/metadata/other" packages="1">');
   });
 });
