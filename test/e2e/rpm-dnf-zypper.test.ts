@@ -5,7 +5,8 @@
  * installs from the group with `repo_gpgcheck=1` and our key from the `.repo` file; with
  * another repository's key it refuses the metadata (the signature is real). zypper adds the
  * group's `.repo` file and installs into a `--root`. A package built for another group's
- * distribution is refused.
+ * distribution is refused. A virtual over both hosted repositories serves their repodata merged
+ * and signed with its own key: dnf installs through it, and refuses it with a member's key.
  */
 import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -67,6 +68,7 @@ describe.skipIf(skip)("RPM repositories with dnf and zypper", () => {
     const create = (body: Record<string, unknown>) => apiOk(registry, 201, "/repositories", { method: "POST", body });
     await create({ name: "rpm-e2e", format: "rpm", kind: "hosted", visibility: "public" });
     await create({ name: "rpm-e2e-other", format: "rpm", kind: "hosted", visibility: "public" });
+    await create({ name: "rpm-e2e-all", format: "rpm", kind: "virtual", visibility: "public", members: [{ repository: "rpm-e2e", priority: 10 }, { repository: "rpm-e2e-other", priority: 5 }] });
     token = (await apiOk<{ token: string }>(registry, 201, "/tokens", { method: "POST", body: { name: "e2e-rpm", scopes: ["read", "write"] } })).token;
   }, 180_000);
 
@@ -131,6 +133,24 @@ describe.skipIf(skip)("RPM repositories with dnf and zypper", () => {
     const install = await zypper(["install", "--no-recommends", "edge-hello"]);
     expect(install.code, output(install)).toBe(0);
     expect(await readFile(join(root, "usr/share/edge-hello/VERSION"), "utf8")).toBe("edge-hello-1.1\n");
+  }, 300_000);
+
+  it("dnf installs through a virtual whose merged repodata is signed with the virtual's own key", async () => {
+    const root = join(work, "dnf-virtual-root");
+    const reposdir = join(work, "dnf-virtual-repos");
+    await mkdir(reposdir, { recursive: true });
+    const repoFile = await (await fetch(`${registry.baseUrl}/rpm/rpm-e2e-all/el9.repo`)).text();
+    expect(repoFile).toContain("/rpm/rpm-e2e-all/repository.key");
+    await writeFile(join(reposdir, "edge.repo"), repoFile);
+    const install = await dnf(root, reposdir, ["install", "edge-other"]);
+    expect(install.code, output(install)).toBe(0);
+    expect(await readFile(join(root, "usr/share/edge-other/VERSION"), "utf8")).toBe("edge-other-1.0\n");
+    // A member's key does not verify the virtual's repomd.xml.
+    const wrong = join(work, "dnf-virtual-wrong");
+    await mkdir(wrong, { recursive: true });
+    await writeFile(join(wrong, "edge.repo"), repoFile.replace("/rpm/rpm-e2e-all/repository.key", "/rpm/rpm-e2e-other/repository.key"));
+    const refused = await dnf(join(work, "dnf-virtual-wrong-root"), wrong, ["install", "edge-other"]);
+    expect(refused.code, output(refused)).not.toBe(0);
   }, 300_000);
 
   it("after a delete and the next build, dnf no longer sees the version", async () => {
