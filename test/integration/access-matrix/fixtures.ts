@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import { ADMIN, api, call, createRepository, createToken } from "../../helpers/client";
 import { moduleZip } from "../../helpers/go-modules";
 import { chartArchive } from "../../helpers/helm-charts";
+import { debPackage } from "../../helpers/debian-packages";
 import type { FakeUpstream } from "../../helpers/upstream";
 import { UPSTREAM } from "../../helpers/upstream";
 import { ociSeed } from "./oci-rows";
@@ -45,6 +46,10 @@ function seedUpstream(upstream: FakeUpstream, repo: RepoFixture): void {
     upstream.files.set(`${base}/mx.test/seed/@v/list`, { contentType: "text/plain", body: "v0.9.0\n" });
     upstream.files.set(`${base}/mx.test/seed/@v/v0.9.0.info`, { contentType: "application/json", body: '{"Version":"v0.9.0","Time":"2020-01-01T00:00:00Z"}' });
   }
+  if (repo.format === "debian") {
+    upstream.files.set(`${base}/pool/stable/main/mx-seed_1.0_amd64.deb`, { body: "deb from upstream" });
+    upstream.files.set(`${base}/repository.key`, { contentType: "application/pgp-keys", body: "-----BEGIN PGP PUBLIC KEY BLOCK----- (upstream)" });
+  }
   if (repo.format === "helm") {
     upstream.files.set(`${base}/index.yaml`, { contentType: "application/x-yaml", body: "apiVersion: v1\nentries:\n  mx-seed:\n    - apiVersion: v2\n      name: mx-seed\n      version: 0.9.0\n      urls: [charts/mx-seed-0.9.0.tgz]\n" });
   }
@@ -72,6 +77,7 @@ async function seedHosted(repo: RepoFixture): Promise<void> {
   }
   if (repo.format === "go") await must(call(`/go/${repo.name}/upload`, { method: "PUT", body: moduleZip("mx.test/seed", "v1.0.0") }), 201, "seed go");
   if (repo.format === "helm") await must(call(`/helm/${repo.name}/api/charts`, { method: "POST", body: chartArchive("mx-seed", "1.0.0") }), 201, "seed helm");
+  if (repo.format === "debian") await must(call(`/debian/${repo.name}/pool/stable/main/upload`, { method: "PUT", body: debPackage({ name: "mx-seed", version: "1.0" }) }), 201, "seed debian");
 }
 
 /** Creates (or re-creates, for a deleted virtual) one fixture repository. */

@@ -9,11 +9,12 @@ import type { Role } from "../../../src/auth/principal";
 import { publishBodyFor } from "../cargo-fixtures";
 import { moduleZip } from "../../helpers/go-modules";
 import { chartArchive } from "../../helpers/helm-charts";
+import { debianRows } from "./debian-rows";
 import { twineFields, uploadBody, wheel } from "../pypi-fixtures";
 import { ociRows } from "./oci-rows";
 import { uiRows } from "./ui-rows";
 
-export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm", "oci"] as const;
+export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm", "oci", "debian"] as const;
 export type Format = (typeof FORMATS)[number];
 export type Kind = "hosted" | "remote" | "virtual";
 export type Visibility = "public" | "private";
@@ -172,6 +173,7 @@ export const seedPackage: Record<Format, { api: string; version: string }> = {
   go: { api: "mx.test/seed", version: "v1.0.0" },
   helm: { api: "mx-seed", version: "1.0.0" },
   oci: { api: "mx-seed", version: "1.0" },
+  debian: { api: "mx-seed", version: "1.0" },
 };
 
 export const routes: RouteRow[] = [
@@ -336,6 +338,7 @@ export const routes: RouteRow[] = [
   // --- Web UI (ui-rows.ts) --------------------------------------------------------------
   ...uiRows,
   ...ociRows,
+  ...debianRows,
 ];
 
 /** The body `cargo publish` sends for `name` 1.0.0. */
