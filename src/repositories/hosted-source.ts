@@ -203,6 +203,12 @@ export class HostedSource implements PackageReader, PackageWriter {
     return (await findRepositoryDocument(this.ctx.db, this.repository.id, key)).document;
   }
 
+  /** Builds this repository's indexes now (queued behind a running build): a virtual repository whose members changed. */
+  async rebuildIndexes(): Promise<void> {
+    const builders = this.ctx.env?.INDEXES;
+    if (builders) await builders.get(builders.idFromName(String(this.repository.id))).buildNow(this.repository.id);
+  }
+
   findPackageDocument(lowerName: string, key: string): Promise<{ pkg: PackageRow; document: DerivedDocument | null } | null> {
     return findPackageDocument(this.ctx.db, this.repository.id, lowerName, key);
   }

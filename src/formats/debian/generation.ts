@@ -41,6 +41,8 @@ export interface Generation {
    * downloadable from the generation that still lists it, until the next one replaces it.
    */
   pool: Record<string, BlobRow>;
+  /** Virtual repositories: the hosted members' repository revisions this generation covers, by member id. */
+  members?: Record<string, number>;
 }
 
 /** Every `.deb` of the repository with its control text, from the version metadata. */
@@ -98,7 +100,21 @@ const digestOf = (path: string, blob: BlobRow): IndexFileDigest => ({ path, size
 
 export async function buildGeneration(reader: PackageReader, context: IndexBuildContext, now = new Date()): Promise<Generation> {
   const pool = new Map<string, BlobRow>();
-  const entries = await listEntries(reader, pool);
+  const members: Record<string, number> = {};
+  let entries: PackageEntry[];
+  if (context.members.length) {
+    // A virtual repository: its hosted members' packages, the first member listing a pool path wins.
+    entries = [];
+    for (const member of context.members) {
+      members[String(member.id)] = (await member.reader.revisions(null)).repository;
+      const own = new Map<string, BlobRow>();
+      for (const entry of await listEntries(member.reader, own)) {
+        if (pool.has(entry.filename)) continue;
+        entries.push(entry);
+      }
+      for (const [path, blob] of own) if (!pool.has(path)) pool.set(path, blob);
+    }
+  } else entries = await listEntries(reader, pool);
   const previous = await previousGeneration(reader);
   const files: Record<string, AssetRef> = {};
   const byHash: Record<string, AssetRef> = {};
@@ -143,7 +159,7 @@ export async function buildGeneration(reader: PackageReader, context: IndexBuild
     byHash[ref.blob.sha256] ??= ref;
     byHash[ref.blob.sha512] ??= ref;
   }
-  return { revision: context.revision, builtAt: now.getTime(), signedBy: key?.fingerprint ?? null, files, byHash, pool: Object.fromEntries(pool) };
+  return { revision: context.revision, builtAt: now.getTime(), signedBy: key?.fingerprint ?? null, files, byHash, pool: Object.fromEntries(pool), ...(context.members.length ? { members } : {}) };
 }
 
 export const debianIndexes: readonly IndexSpec[] = [

@@ -14,6 +14,7 @@
  * Hosted index files are read from the stored generation (./generation.ts), never built here.
  */
 import type { HostedSource } from "../../repositories/hosted-source";
+import type { PublicSigningKey } from "../../signing/key-store";
 import { openpgpKind } from "../../signing/openpgp";
 import type { ProxySpec, ProxyTarget } from "../types";
 import { type AssetRef, GENERATION_KEY, type Generation } from "./generation";
@@ -60,19 +61,25 @@ function assetFor(generation: Generation, path: string): AssetRef | null {
   return generation.files[path] ?? null;
 }
 
+export function keyResponse(request: Request, key: PublicSigningKey): Response {
+  return new Response(request.method === "HEAD" ? null : key.publicKey, {
+    headers: { "Content-Type": "application/pgp-keys", "X-Key-Fingerprint": key.fingerprint, "Cache-Control": "no-cache" },
+  });
+}
+
+/** A `dists/…` file of a generation (by path or by hash), or null. */
+export async function assetResponse(source: HostedSource, generation: Generation, path: string, request: Request): Promise<Response | null> {
+  const asset = assetFor(generation, path);
+  if (!asset) return null;
+  return source.serveBlob(request, asset.blob, { contentType: asset.contentType, headers: { "Cache-Control": BY_HASH.test(path) ? "max-age=86400, immutable" : "no-cache" } });
+}
+
 export async function readHostedDebian(source: HostedSource, target: ProxyTarget, request: Request): Promise<Response | null> {
   const { path } = target;
-  if (path === KEY_PATH) {
-    const key = await source.signingKeys.publicKey(openpgpKind);
-    return new Response(request.method === "HEAD" ? null : key.publicKey, {
-      headers: { "Content-Type": "application/pgp-keys", "X-Key-Fingerprint": key.fingerprint, "Cache-Control": "no-cache" },
-    });
-  }
+  if (path === KEY_PATH) return keyResponse(request, await source.signingKeys.publicKey(openpgpKind));
   if (path.startsWith("dists/")) {
     const generation = await currentGeneration(source);
-    const asset = generation && assetFor(generation, path);
-    if (!asset) return null;
-    return source.serveBlob(request, asset.blob, { contentType: asset.contentType, headers: { "Cache-Control": BY_HASH.test(path) ? "max-age=86400, immutable" : "no-cache" } });
+    return generation ? assetResponse(source, generation, path, request) : null;
   }
   const pool = parsePoolPath(path);
   if (!pool) return null;

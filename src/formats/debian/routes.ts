@@ -16,6 +16,7 @@ import { isArchitecture, isPackageName, isPackageVersion } from "./control";
 import { checkDistributionComponent, storedName } from "./paths";
 import { debianProxy } from "./proxy";
 import { handleDebUpload } from "./upload";
+import { serveVirtualDebian } from "./virtual";
 
 export const debianRoutes = new Hono<AppEnv>();
 
@@ -42,5 +43,11 @@ debianRoutes.delete("/pool/:distribution/:component/:name/:version/:architecture
 
 debianRoutes.get("/*", async (c) => {
   const rest = restOf(c);
+  const prefetched = c.var.repositoryPrefetch ? await c.var.repositoryPrefetch : null;
+  // A virtual repository serves its own signed generation (./virtual.ts); the lookup is the prefetched row.
+  if (prefetched?.repository.kind === "virtual" || !prefetched) {
+    const answer = await serveVirtualDebian(c, rest);
+    if (answer) return answer;
+  }
   return serveRead(c, { name: "debian", proxy: debianProxy }, rest, `${rest.slice(0, 200)} not found`);
 });

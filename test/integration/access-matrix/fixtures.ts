@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import { ADMIN, api, call, createRepository, createToken } from "../../helpers/client";
 import { moduleZip } from "../../helpers/go-modules";
 import { chartArchive } from "../../helpers/helm-charts";
+import { debPackage } from "../../helpers/debian-packages";
 import { RPM_SEED_PATH, rpmSeed } from "./rpm-rows";
 import type { FakeUpstream } from "../../helpers/upstream";
 import { UPSTREAM } from "../../helpers/upstream";
@@ -46,6 +47,10 @@ function seedUpstream(upstream: FakeUpstream, repo: RepoFixture): void {
     upstream.files.set(`${base}/mx.test/seed/@v/list`, { contentType: "text/plain", body: "v0.9.0\n" });
     upstream.files.set(`${base}/mx.test/seed/@v/v0.9.0.info`, { contentType: "application/json", body: '{"Version":"v0.9.0","Time":"2020-01-01T00:00:00Z"}' });
   }
+  if (repo.format === "debian") {
+    upstream.files.set(`${base}/pool/stable/main/mx-seed_1.0_amd64.deb`, { body: "deb from upstream" });
+    upstream.files.set(`${base}/repository.key`, { contentType: "application/pgp-keys", body: "-----BEGIN PGP PUBLIC KEY BLOCK----- (upstream)" });
+  }
   if (repo.format === "rpm") {
     upstream.files.set(`${base}/${RPM_SEED_PATH}`, { contentType: "application/x-rpm", body: rpmSeed() });
     upstream.files.set(`${base}/repository.key`, { contentType: "application/pgp-keys", body: "-----BEGIN PGP PUBLIC KEY BLOCK-----\nupstream\n-----END PGP PUBLIC KEY BLOCK-----\n" });
@@ -77,6 +82,7 @@ async function seedHosted(repo: RepoFixture): Promise<void> {
   }
   if (repo.format === "go") await must(call(`/go/${repo.name}/upload`, { method: "PUT", body: moduleZip("mx.test/seed", "v1.0.0") }), 201, "seed go");
   if (repo.format === "helm") await must(call(`/helm/${repo.name}/api/charts`, { method: "POST", body: chartArchive("mx-seed", "1.0.0") }), 201, "seed helm");
+  if (repo.format === "debian") await must(call(`/debian/${repo.name}/pool/stable/main/upload`, { method: "PUT", body: debPackage({ name: "mx-seed", version: "1.0" }) }), 201, "seed debian");
   if (repo.format === "rpm") await must(call(`/rpm/${repo.name}/el9/upload`, { method: "PUT", body: rpmSeed() }), 201, "seed rpm");
 }
 
