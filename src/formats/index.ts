@@ -1,6 +1,7 @@
 /** The format registry: adding a format is its folder plus one line here. */
 import { cargoFormat } from "./cargo";
 import { composerFormat } from "./composer";
+import { debianFormat } from "./debian";
 import { genericFormat } from "./generic";
 import { goFormat } from "./go";
 import { helmFormat } from "./helm";
@@ -9,10 +10,11 @@ import { npmFormat } from "./npm";
 import { nugetFormat } from "./nuget";
 import { ociFormat } from "./oci";
 import { pypiFormat } from "./pypi";
+import { rpmFormat } from "./rpm";
 import { rubygemsFormat } from "./rubygems";
 import type { FormatModule } from "./types";
 
-export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat, composerFormat, rubygemsFormat, nugetFormat];
+export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat, composerFormat, rubygemsFormat, nugetFormat, debianFormat, rpmFormat];
 
 /** Every format name the management API accepts for repositories, served or not yet. */
 export const knownFormats = [

@@ -8,9 +8,11 @@ import type { RegistryError } from "../errors";
 import type { Credentials } from "../auth/authenticate";
 import type { HostedSource } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
-import type { PackageReader, PackageWriter, Revisions } from "../repositories/package-source";
+import type { BlobRow, PackageReader, PackageWriter, Revisions } from "../repositories/package-source";
 import type { WriteOrigin } from "../repositories/write-hooks";
 import type { BlobResponseOptions } from "../storage/blob-response";
+import type { KeyKind } from "../signing/key-kind";
+import type { SigningKeyStore } from "../signing/key-store";
 
 export type PathClass = "metadata" | "artifact";
 
@@ -198,6 +200,11 @@ export interface FormatModule {
   /** Whole-repository documents rebuilt by the IndexBuilder after writes settle. */
   readonly indexes?: readonly IndexSpec[];
   /**
+   * Kinds of signing key the format signs its indexes with (src/signing/key-store.ts): what
+   * `POST /api/v1/repositories/{name}/signing-key/rotate` rotates and `GET …/signing-key` lists.
+   */
+  readonly signingKeys?: readonly KeyKind[];
+  /**
    * Periodic upkeep of each hosted repository of the format, run by the cron (under a
    * per-repository lock) before the orphan blob GC: e.g. OCI removes blobs no manifest references.
    */
@@ -236,5 +243,29 @@ export interface IndexSpec {
   name: string;
   contentType: string;
   /** Builds the document from the repository's hosted content. */
-  build(reader: PackageReader): Promise<string>;
+  build(reader: PackageReader, context: IndexBuildContext): Promise<string>;
+}
+
+/**
+ * What a build may use beyond reading (Debian, RPM, Alpine): files the index document refers
+ * to, and the repository's signing keys. An index made of several files (Debian `Release`,
+ * `InRelease`, `Packages.gz`…) stores each as an asset and returns one document naming them
+ * all (its blob rows), so the whole set switches atomically when the document is stored.
+ */
+export interface IndexBuildContext {
+  /** The repository revision this build covers. */
+  revision: number;
+  /**
+   * Stores bytes as an asset of this build (content-addressed, deduplicated); kept while
+   * the current or the previous build of the repository stored them, then left to the GC.
+   */
+  storeAsset(bytes: Uint8Array, contentType: string): Promise<BlobRow>;
+  /** The repository's signing keys (src/signing/key-store.ts); a key is created on first use. */
+  readonly signingKeys: SigningKeyStore;
+  /**
+   * A virtual repository's hosted members of the same format, in priority order (empty for
+   * hosted repositories): formats whose virtual indexes are built, not merged per request
+   * (Debian: merged and re-signed with the virtual's own key).
+   */
+  readonly members: readonly { id: number; reader: PackageReader }[];
 }

@@ -9,7 +9,7 @@ import type { Principal } from "../auth/principal";
 import { auditActor } from "../auth/audit-actor";
 import { recordAudit } from "../db/audit";
 import type { Database } from "../db/client";
-import { findDerivedDocument, findPackageDocument, findRepositoryDocument, saveDerivedDocument } from "../db/derived-documents";
+import { deleteDerivedDocuments, findDerivedDocument, findPackageDocument, findRepositoryDocument, saveDerivedDocument } from "../db/derived-documents";
 import { addFileToExistingVersion, createOrAddFile, createVersionAndAddFile, type FileSpec, type VersionSpec } from "../db/package-writes";
 import {
   deleteFileIdsStatements,
@@ -63,6 +63,7 @@ import type {
   PropertyRow,
   VersionRow,
 } from "./package-source";
+import { signingKeysFor, type SigningKeyStore } from "../signing/key-store";
 import { UploadSessions } from "./upload-sessions";
 import { afterPackageChange, type WriteOrigin } from "./write-hooks";
 
@@ -77,8 +78,11 @@ export interface SourceContext {
   /** When the request arrived (ms); coalesced fills use it to tell concurrent callers from later ones. */
   requestStartedAt: number;
   waitUntil: (promise: Promise<unknown>) => void;
-  /** Durable Objects the writer uses: package locks and the index builder (absent in read-only contexts). */
-  env?: Pick<Bindings, "LOCKS" | "INDEXES">;
+  /**
+   * Durable Objects the writer uses: package locks and the index builder (absent in read-only
+   * contexts); CREDENTIALS_KEY for signing keys (src/signing/key-store.ts).
+   */
+  env?: Pick<Bindings, "LOCKS" | "INDEXES" | "CREDENTIALS_KEY">;
   /** Who is writing, for hooks: a format route (default), the management API, or cleanup. */
   origin?: WriteOrigin;
   /** Version ids whose download this request counted (the warm read cache counts them again on hits). */
@@ -95,6 +99,11 @@ export class HostedSource implements PackageReader, PackageWriter {
     private readonly ctx: SourceContext,
   ) {
     this.uploads = new UploadSessions(repository, ctx);
+  }
+
+  /** The repository's signing keys (src/signing/key-store.ts). */
+  get signingKeys(): SigningKeyStore {
+    return signingKeysFor(this.repository, this.ctx);
   }
 
   // ---- Reads ----
@@ -195,6 +204,12 @@ export class HostedSource implements PackageReader, PackageWriter {
     if (!builders) return found.document;
     await builders.get(builders.idFromName(String(this.repository.id))).buildNow(this.repository.id);
     return (await findRepositoryDocument(this.ctx.db, this.repository.id, key)).document;
+  }
+
+  /** Builds this repository's indexes now (queued behind a running build): a virtual repository whose members changed. */
+  async rebuildIndexes(): Promise<void> {
+    const builders = this.ctx.env?.INDEXES;
+    if (builders) await builders.get(builders.idFromName(String(this.repository.id))).buildNow(this.repository.id);
   }
 
   findPackageDocument(lowerName: string, key: string): Promise<{ pkg: PackageRow; document: DerivedDocument | null } | null> {
@@ -303,11 +318,16 @@ export class HostedSource implements PackageReader, PackageWriter {
   }
 
   /** Stores a derived document for `revision` (no revision bump: it is derived, not content). */
-  async storeDerivedDocument(key: string, revision: number, text: string, contentType: string): Promise<BlobRow> {
-    const bytes = new TextEncoder().encode(text);
+  async storeDerivedDocument(key: string, revision: number, text: string | Uint8Array, contentType: string): Promise<BlobRow> {
+    const bytes = typeof text === "string" ? new TextEncoder().encode(text) : text;
     const blob = await this.ctx.blobs.store(new Blob([bytes]).stream(), { declaredSize: bytes.byteLength });
     await saveDerivedDocument(this.ctx.db, { repositoryId: this.repository.id, key, revision, blobId: blob.id, contentType, builtAt: Date.now() });
     return blob;
+  }
+
+  /** Deletes derived documents by key (the IndexBuilder's pruning of old index assets). */
+  deleteDerivedDocuments(keys: readonly string[]): Promise<void> {
+    return deleteDerivedDocuments(this.ctx.db, this.repository.id, keys);
   }
 
   auditEvent(action: string, target: string, detail: Record<string, unknown> = {}): Promise<void> {

@@ -4,6 +4,8 @@ import { ADMIN, api, call, createRepository, createToken } from "../../helpers/c
 import { moduleZip } from "../../helpers/go-modules";
 import { composerSeedZip } from "../../helpers/composer-packages";
 import { chartArchive } from "../../helpers/helm-charts";
+import { debPackage } from "../../helpers/debian-packages";
+import { RPM_SEED_PATH, rpmSeed } from "./rpm-rows";
 import type { FakeUpstream } from "../../helpers/upstream";
 import { UPSTREAM } from "../../helpers/upstream";
 import { buildGem } from "../rubygems-fixtures";
@@ -62,6 +64,14 @@ function seedUpstream(upstream: FakeUpstream, repo: RepoFixture): void {
     upstream.files.set(`${base}/quick/Marshal.4.8/mx-seed-0.9.0.gemspec.rz`, { body: "quick spec from upstream" });
   }
   if (repo.format === "nuget") seedNuGetUpstream(upstream, repo);
+  if (repo.format === "debian") {
+    upstream.files.set(`${base}/pool/stable/main/mx-seed_1.0_amd64.deb`, { body: "deb from upstream" });
+    upstream.files.set(`${base}/repository.key`, { contentType: "application/pgp-keys", body: "-----BEGIN PGP PUBLIC KEY BLOCK----- (upstream)" });
+  }
+  if (repo.format === "rpm") {
+    upstream.files.set(`${base}/${RPM_SEED_PATH}`, { contentType: "application/x-rpm", body: rpmSeed() });
+    upstream.files.set(`${base}/repository.key`, { contentType: "application/pgp-keys", body: "-----BEGIN PGP PUBLIC KEY BLOCK-----\nupstream\n-----END PGP PUBLIC KEY BLOCK-----\n" });
+  }
   if (repo.format === "helm") {
     upstream.files.set(`${base}/index.yaml`, { contentType: "application/x-yaml", body: "apiVersion: v1\nentries:\n  mx-seed:\n    - apiVersion: v2\n      name: mx-seed\n      version: 0.9.0\n      urls: [charts/mx-seed-0.9.0.tgz]\n" });
   }
@@ -95,6 +105,8 @@ async function seedHosted(repo: RepoFixture): Promise<void> {
     const push = nugetPush(repo.name, "mx-seed");
     await must(call(push.path, { method: "PUT", body: push.body ?? "", headers: push.headers ?? {} }), 201, "seed nuget");
   }
+  if (repo.format === "debian") await must(call(`/debian/${repo.name}/pool/stable/main/upload`, { method: "PUT", body: debPackage({ name: "mx-seed", version: "1.0" }) }), 201, "seed debian");
+  if (repo.format === "rpm") await must(call(`/rpm/${repo.name}/el9/upload`, { method: "PUT", body: rpmSeed() }), 201, "seed rpm");
 }
 
 /** Creates (or re-creates, for a deleted virtual) one fixture repository. */

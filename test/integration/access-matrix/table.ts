@@ -11,12 +11,14 @@ import { buildGem } from "../rubygems-fixtures";
 import { moduleZip } from "../../helpers/go-modules";
 import { composerSeedZip, packageZip } from "../../helpers/composer-packages";
 import { chartArchive } from "../../helpers/helm-charts";
+import { debianRows } from "./debian-rows";
 import { twineFields, uploadBody, wheel } from "../pypi-fixtures";
 import { nugetRows } from "./nuget-rows";
 import { ociRows } from "./oci-rows";
+import { rpmRows } from "./rpm-rows";
 import { uiRows } from "./ui-rows";
 
-export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm", "oci", "composer", "rubygems", "nuget"] as const;
+export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm", "oci", "composer", "rubygems", "nuget", "debian", "rpm"] as const;
 export type Format = (typeof FORMATS)[number];
 export type Kind = "hosted" | "remote" | "virtual";
 export type Visibility = "public" | "private";
@@ -178,6 +180,8 @@ export const seedPackage: Record<Format, { api: string; version: string }> = {
   composer: { api: "mx/seed", version: "1.0.0" },
   rubygems: { api: "mx-seed", version: "1.0.0" },
   nuget: { api: "mx-seed", version: "1.0.0" },
+  debian: { api: "mx-seed", version: "1.0" },
+  rpm: { api: "mx-seed", version: "1.0-1" },
 };
 
 export const routes: RouteRow[] = [
@@ -208,6 +212,9 @@ export const routes: RouteRow[] = [
   { id: "purge cache", covers: "DELETE /repositories/{name}/cache", perRepository: true, ...onGeneric, need: "admin", request: ({ repo }) => json("DELETE", api(`/repositories/${repo.name}/cache?path=nothing-cached-here`)), allowed: remoteOnly(200) },
   { id: "test upstream", covers: "POST /repositories/{name}/test-upstream", perRepository: true, ...onGeneric, need: "admin", request: ({ repo }) => json("POST", api(`/repositories/${repo.name}/test-upstream`)), allowed: remoteOnly(200) },
   { id: "run cleanup", covers: "POST /repositories/{name}/cleanup", perRepository: true, ...onGeneric, need: "admin", request: ({ repo }) => json("POST", api(`/repositories/${repo.name}/cleanup`)), allowed: () => ok(200) },
+  // Signing keys (docs/signing.md): generic repositories are not signed, so the list is empty and rotation a 400.
+  { id: "list signing keys", covers: "GET /repositories/{name}/signing-key", perRepository: true, ...onGeneric, need: "read", request: ({ repo }) => json("GET", api(`/repositories/${repo.name}/signing-key`)), allowed: () => ({ status: 200, includes: '"keys":[]' }) },
+  { id: "rotate signing key", covers: "POST /repositories/{name}/signing-key/rotate", perRepository: true, ...onGeneric, need: "admin", request: ({ repo }) => json("POST", api(`/repositories/${repo.name}/signing-key/rotate`)), allowed: () => ({ status: 400, includes: "nothing to rotate" }) },
 
   // --- management API, instance-wide ---------------------------------------------------
   { id: "list repositories", covers: "GET /repositories", perRepository: false, need: "nobody", request: () => json("GET", api("/repositories")), allowed: () => ok(200) },
@@ -392,6 +399,8 @@ export const routes: RouteRow[] = [
   ...uiRows,
   ...ociRows,
   ...nugetRows,
+  ...debianRows,
+  ...rpmRows,
 ];
 
 /** The sha1 of the composer seed zip (fixtures.ts uploads it): its hosted dist reference. */
