@@ -16,6 +16,7 @@ import { repositoryNameParam } from "./params";
 import { packageRoutes } from "./packages";
 import { remoteCacheRoutes } from "./remote-cache";
 import { repositoryRoutes } from "./repositories";
+import { signingKeyRoutes } from "./signing-keys";
 import { tokenRoutes } from "./tokens";
 import { userRoutes } from "./users";
 
@@ -24,6 +25,7 @@ export const apiRoutes = new Hono<AppEnv>();
 apiRoutes.route("/repositories", repositoryRoutes);
 apiRoutes.route("/repositories", packageRoutes);
 apiRoutes.route("/repositories", remoteCacheRoutes);
+apiRoutes.route("/repositories", signingKeyRoutes);
 apiRoutes.route("/tokens", tokenRoutes);
 apiRoutes.route("/users", userRoutes);
 apiRoutes.route("/users", grantRoutes);

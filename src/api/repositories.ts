@@ -12,6 +12,7 @@ import type { AppEnv } from "../env";
 import { RegistryError } from "../errors";
 import { changeRepository, createRepository, describeRepository } from "../repositories/admin";
 import { auditActor } from "../auth/audit-actor";
+import { SigningKeyStore } from "../signing/key-store";
 import { repositoryWithRole, requireInstanceAdmin, visibleRepository } from "./guards";
 import { declareRoute, pathParams } from "./openapi";
 import { repositoryNameParam } from "./params";
@@ -95,6 +96,7 @@ repositoryRoutes.delete("/:name", async (c) => {
   const virtuals = await virtualsContaining(db, repository.id);
   if (virtuals.length) throw new RegistryError("conflict", `${repository.name} is a member of virtual repositories ${virtuals.join(", ")}; remove it from them first`);
   await deleteRepository(db, repository.id);
+  await new SigningKeyStore(repository, { bucket: c.env.BLOBS, secret: c.env.CREDENTIALS_KEY, locks: c.env.LOCKS }).deleteAll();
   await recordAudit(db, { ...auditActor(principal), action: "repository.delete", repository: repository.name, requestId: c.var.requestId });
   return c.body(null, 204);
 });

@@ -10,6 +10,7 @@ import type { HostedSource } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
 import type { PackageReader, PackageWriter, Revisions } from "../repositories/package-source";
 import type { WriteOrigin } from "../repositories/write-hooks";
+import type { KeyKind } from "../signing/key-kind";
 
 export type PathClass = "metadata" | "artifact";
 
@@ -161,6 +162,11 @@ export interface FormatModule {
   readonly hooks?: FormatHooks;
   /** Whole-repository documents rebuilt by the IndexBuilder after writes settle. */
   readonly indexes?: readonly IndexSpec[];
+  /**
+   * Kinds of signing key the format signs its indexes with (src/signing/key-store.ts): what
+   * `POST /api/v1/repositories/{name}/signing-key/rotate` rotates and `GET …/signing-key` lists.
+   */
+  readonly signingKeys?: readonly KeyKind[];
   /**
    * Periodic upkeep of each hosted repository of the format, run by the cron (under a
    * per-repository lock) before the orphan blob GC: e.g. OCI removes blobs no manifest references.

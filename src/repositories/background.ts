@@ -21,7 +21,7 @@ export function backgroundSourceContext(env: Bindings, actor: string, origin: Wr
     requestStartedAt: Date.now(),
     // Background work awaits everything it starts.
     waitUntil: (promise) => void promise.catch((error: unknown) => console.error(error)),
-    env: { LOCKS: env.LOCKS, INDEXES: env.INDEXES },
+    env: { LOCKS: env.LOCKS, INDEXES: env.INDEXES, CREDENTIALS_KEY: env.CREDENTIALS_KEY },
     origin,
   };
 }

@@ -77,8 +77,11 @@ export interface SourceContext {
   /** When the request arrived (ms); coalesced fills use it to tell concurrent callers from later ones. */
   requestStartedAt: number;
   waitUntil: (promise: Promise<unknown>) => void;
-  /** Durable Objects the writer uses: package locks and the index builder (absent in read-only contexts). */
-  env?: Pick<Bindings, "LOCKS" | "INDEXES">;
+  /**
+   * Durable Objects the writer uses: package locks and the index builder (absent in read-only
+   * contexts); CREDENTIALS_KEY for signing keys (src/signing/key-store.ts).
+   */
+  env?: Pick<Bindings, "LOCKS" | "INDEXES" | "CREDENTIALS_KEY">;
   /** Who is writing, for hooks: a format route (default), the management API, or cleanup. */
   origin?: WriteOrigin;
 }

@@ -26,7 +26,7 @@ export function sourceContext(c: Context<AppEnv>): SourceContext {
     requestId: c.var.requestId,
     requestStartedAt: c.var.requestStartedAt,
     waitUntil: (promise) => c.executionCtx.waitUntil(promise.catch((error: unknown) => console.error(error))),
-    env: { LOCKS: c.env.LOCKS, INDEXES: c.env.INDEXES },
+    env: { LOCKS: c.env.LOCKS, INDEXES: c.env.INDEXES, CREDENTIALS_KEY: c.env.CREDENTIALS_KEY },
   };
 }
 

@@ -89,8 +89,8 @@ export class DocumentBuilder extends DurableObject<Bindings> {
  * carries the IndexBuilder binding so a hosted member's whole-repository index (Helm
  * `index.yaml`) can be built on demand when it is older than its repository.
  */
-function backgroundContext(db: Database, bucket: R2Bucket, env: Pick<Bindings, "LOCKS" | "INDEXES">): SourceContext {
-  return { db, blobs: new BlobStore(db, bucket), bucket, principal: anonymous, requestId: "background", requestStartedAt: Date.now(), waitUntil: () => {}, env: { LOCKS: env.LOCKS, INDEXES: env.INDEXES } };
+function backgroundContext(db: Database, bucket: R2Bucket, env: Pick<Bindings, "LOCKS" | "INDEXES" | "CREDENTIALS_KEY">): SourceContext {
+  return { db, blobs: new BlobStore(db, bucket), bucket, principal: anonymous, requestId: "background", requestStartedAt: Date.now(), waitUntil: () => {}, env: { LOCKS: env.LOCKS, INDEXES: env.INDEXES, CREDENTIALS_KEY: env.CREDENTIALS_KEY } };
 }
 
 /** Each source's text, in priority order; a source that has vanished since planning is left out. */

@@ -202,6 +202,9 @@ export const routes: RouteRow[] = [
   { id: "purge cache", covers: "DELETE /repositories/{name}/cache", perRepository: true, ...onGeneric, need: "admin", request: ({ repo }) => json("DELETE", api(`/repositories/${repo.name}/cache?path=nothing-cached-here`)), allowed: remoteOnly(200) },
   { id: "test upstream", covers: "POST /repositories/{name}/test-upstream", perRepository: true, ...onGeneric, need: "admin", request: ({ repo }) => json("POST", api(`/repositories/${repo.name}/test-upstream`)), allowed: remoteOnly(200) },
   { id: "run cleanup", covers: "POST /repositories/{name}/cleanup", perRepository: true, ...onGeneric, need: "admin", request: ({ repo }) => json("POST", api(`/repositories/${repo.name}/cleanup`)), allowed: () => ok(200) },
+  // Signing keys (docs/signing.md): generic repositories are not signed, so the list is empty and rotation a 400.
+  { id: "list signing keys", covers: "GET /repositories/{name}/signing-key", perRepository: true, ...onGeneric, need: "read", request: ({ repo }) => json("GET", api(`/repositories/${repo.name}/signing-key`)), allowed: () => ({ status: 200, includes: '"keys":[]' }) },
+  { id: "rotate signing key", covers: "POST /repositories/{name}/signing-key/rotate", perRepository: true, ...onGeneric, need: "admin", request: ({ repo }) => json("POST", api(`/repositories/${repo.name}/signing-key/rotate`)), allowed: () => ({ status: 400, includes: "nothing to rotate" }) },
 
   // --- management API, instance-wide ---------------------------------------------------
   { id: "list repositories", covers: "GET /repositories", perRepository: false, need: "nobody", request: () => json("GET", api("/repositories")), allowed: () => ok(200) },
