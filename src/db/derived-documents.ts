@@ -72,3 +72,14 @@ export async function findRepositoryDocument(db: Database, repositoryId: number,
     .get();
   return { revision: row?.repositoryRevision ?? 0, document: row ? documentOf(row) : null };
 }
+
+/** Deletes derived documents by key (index assets no build refers to any more); their blobs are left to GC. */
+export async function deleteDerivedDocuments(db: Database, repositoryId: number, keys: readonly string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 90) {
+    const chunk = keys.slice(i, i + 90);
+    await db.$client
+      .prepare(`DELETE FROM derived_document WHERE repository_id = ? AND key IN (${chunk.map(() => "?").join(", ")})`)
+      .bind(repositoryId, ...chunk)
+      .run();
+  }
+}

@@ -1,4 +1,5 @@
 /** The format registry: adding a format is its folder plus one line here. */
+import { alpineFormat } from "./alpine";
 import { cargoFormat } from "./cargo";
 import { genericFormat } from "./generic";
 import { goFormat } from "./go";
@@ -9,7 +10,7 @@ import { ociFormat } from "./oci";
 import { pypiFormat } from "./pypi";
 import type { FormatModule } from "./types";
 
-export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat];
+export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat, alpineFormat];
 
 /** Every format name the management API accepts for repositories, served or not yet. */
 export const knownFormats = [

@@ -8,9 +8,10 @@ import type { RegistryError } from "../errors";
 import type { Credentials } from "../auth/authenticate";
 import type { HostedSource } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
-import type { PackageReader, PackageWriter, Revisions } from "../repositories/package-source";
+import type { BlobRow, PackageReader, PackageWriter, Revisions } from "../repositories/package-source";
 import type { WriteOrigin } from "../repositories/write-hooks";
 import type { KeyKind } from "../signing/key-kind";
+import type { SigningKeyStore } from "../signing/key-store";
 
 export type PathClass = "metadata" | "artifact";
 
@@ -94,6 +95,8 @@ export interface SourceDocument {
 
 export interface MergedDocument {
   text: string;
+  /** A binary document (Alpine's signed `APKINDEX.tar.gz`): stored and served instead of `text`. */
+  bytes?: Uint8Array;
   /** Entry name (tarball version, filename) → where it is served from. */
   provenance?: Record<string, Provenance>;
 }
@@ -112,7 +115,12 @@ export interface DocumentRecipe {
   readonly rewritesRemote?: boolean;
   /** A hosted member's copy, or null when it has none. */
   hostedText(source: HostedSource, target: ProxyTarget, params: Record<string, unknown>): Promise<string | null>;
-  merge(documents: readonly SourceDocument[], params: Record<string, unknown>, now: number): MergedDocument | null | Promise<MergedDocument | null>;
+  merge(documents: readonly SourceDocument[], params: Record<string, unknown>, now: number, context?: MergeContext): MergedDocument | null | Promise<MergedDocument | null>;
+}
+
+/** What a merge may use beyond its sources: the serving repository's signing keys (a virtual re-signs what it merged). */
+export interface MergeContext {
+  signingKeys(): Promise<SigningKeyStore>;
 }
 
 /** What the remote/virtual engine (src/virtual) needs from a format. */
@@ -206,5 +214,23 @@ export interface IndexSpec {
   name: string;
   contentType: string;
   /** Builds the document from the repository's hosted content. */
-  build(reader: PackageReader): Promise<string>;
+  build(reader: PackageReader, context: IndexBuildContext): Promise<string>;
+}
+
+/**
+ * What a build may use beyond reading (Debian, RPM, Alpine): files the index document refers
+ * to, and the repository's signing keys. An index made of several files (Debian `Release`,
+ * `InRelease`, `Packages.gz`…) stores each as an asset and returns one document naming them
+ * all (its blob rows), so the whole set switches atomically when the document is stored.
+ */
+export interface IndexBuildContext {
+  /** The repository revision this build covers. */
+  revision: number;
+  /**
+   * Stores bytes as an asset of this build (content-addressed, deduplicated); kept while
+   * the current or the previous build of the repository stored them, then left to the GC.
+   */
+  storeAsset(bytes: Uint8Array, contentType: string): Promise<BlobRow>;
+  /** The repository's signing keys (src/signing/key-store.ts); a key is created on first use. */
+  readonly signingKeys: SigningKeyStore;
 }

@@ -9,7 +9,7 @@ import type { Principal } from "../auth/principal";
 import { auditActor } from "../auth/audit-actor";
 import { recordAudit } from "../db/audit";
 import type { Database } from "../db/client";
-import { findDerivedDocument, findPackageDocument, findRepositoryDocument, saveDerivedDocument } from "../db/derived-documents";
+import { deleteDerivedDocuments, findDerivedDocument, findPackageDocument, findRepositoryDocument, saveDerivedDocument } from "../db/derived-documents";
 import { addFileToExistingVersion, createOrAddFile, createVersionAndAddFile, type FileSpec, type VersionSpec } from "../db/package-writes";
 import {
   deleteFileIdsStatements,
@@ -303,11 +303,16 @@ export class HostedSource implements PackageReader, PackageWriter {
   }
 
   /** Stores a derived document for `revision` (no revision bump: it is derived, not content). */
-  async storeDerivedDocument(key: string, revision: number, text: string, contentType: string): Promise<BlobRow> {
-    const bytes = new TextEncoder().encode(text);
+  async storeDerivedDocument(key: string, revision: number, text: string | Uint8Array, contentType: string): Promise<BlobRow> {
+    const bytes = typeof text === "string" ? new TextEncoder().encode(text) : text;
     const blob = await this.ctx.blobs.store(new Blob([bytes]).stream(), { declaredSize: bytes.byteLength });
     await saveDerivedDocument(this.ctx.db, { repositoryId: this.repository.id, key, revision, blobId: blob.id, contentType, builtAt: Date.now() });
     return blob;
+  }
+
+  /** Deletes derived documents by key (the IndexBuilder's pruning of old index assets). */
+  deleteDerivedDocuments(keys: readonly string[]): Promise<void> {
+    return deleteDerivedDocuments(this.ctx.db, this.repository.id, keys);
   }
 
   auditEvent(action: string, target: string, detail: Record<string, unknown> = {}): Promise<void> {

@@ -10,18 +10,27 @@
  * - A build reads the repository revision first, builds every index through a PackageReader
  *   and stores each as derived document `index:{format}:{name}` for that revision.
  * - `buildNow()` is for a reader that finds the stored index older than the repository.
+ * - A build may store assets (files its document names: Debian `Packages.gz`, signatures) as
+ *   derived documents `asset:{format}:{sha256}`; those of the last two builds are kept (a
+ *   client that read the previous `InRelease` still finds its files by hash), older ones deleted.
  */
 import { DurableObject } from "cloudflare:workers";
+import { toHex } from "../auth/crypto";
 import { openDatabase } from "../db/client";
 import { findRepositoryById } from "../db/repositories";
 import type { Bindings } from "../env";
 import { findFormat } from "../formats";
+import type { IndexBuildContext } from "../formats/types";
+import { SigningKeyStore } from "../signing/key-store";
 import { backgroundSource } from "./background";
+import type { HostedSource } from "./hosted-source";
 
 export const DEBOUNCE_MS = 2_000;
 export const MAX_DELAY_MS = 30_000;
 
 export const indexKey = (format: string, name: string): string => `index:${format}:${name}`;
+/** An index asset (IndexBuildContext.storeAsset): a file an index document refers to, by content. */
+export const assetKey = (format: string, sha256: string): string => `asset:${format}:${sha256}`;
 
 interface BuilderState {
   repositoryId: number;
@@ -86,13 +95,36 @@ export class IndexBuilder extends DurableObject<Bindings> {
     if (!repository || specs.length === 0) return null;
     const source = backgroundSource(this.env, repository, "index-builder", "format", db);
     const { repository: revision } = await source.revisions(null);
+    const assets = new Set<string>();
+    const context: IndexBuildContext = {
+      revision,
+      storeAsset: async (bytes, contentType) => {
+        const sha256 = toHex(await crypto.subtle.digest("SHA-256", bytes));
+        const blob = await source.storeDerivedDocument(assetKey(repository.format, sha256), revision, bytes, contentType);
+        assets.add(assetKey(repository.format, blob.sha256));
+        return blob;
+      },
+      signingKeys: new SigningKeyStore(repository, { bucket: this.env.BLOBS, secret: this.env.CREDENTIALS_KEY, locks: this.env.LOCKS }),
+    };
     for (const spec of specs) {
-      const text = await spec.build(source);
+      const text = await spec.build(source, context);
       await source.storeDerivedDocument(indexKey(repository.format, spec.name), revision, text, spec.contentType);
     }
+    await this.pruneAssets(source, [...assets]);
     const latest = (await this.ctx.storage.get<BuilderState>("state")) ?? state;
     await this.ctx.storage.put("state", { ...latest, builds: latest.builds + 1, lastBuiltRevision: revision } satisfies BuilderState);
     return revision;
+  }
+
+  /** Keeps the assets of this build and the previous one; older builds' assets are deleted. */
+  private async pruneAssets(source: HostedSource, current: string[]): Promise<void> {
+    const previous = (await this.ctx.storage.get<string[]>("assets:current")) ?? [];
+    const older = (await this.ctx.storage.get<string[]>("assets:previous")) ?? [];
+    const keep = new Set([...current, ...previous]);
+    const drop = older.filter((key) => !keep.has(key));
+    if (drop.length) await source.deleteDerivedDocuments(drop);
+    await this.ctx.storage.put("assets:previous", previous);
+    await this.ctx.storage.put("assets:current", current);
   }
 
   private async state(repositoryId: number): Promise<BuilderState> {

@@ -107,7 +107,7 @@ export interface PackageWriter extends PackageReader {
   setProperties(pkg: PackageRow, changes: readonly PropertyChange[]): Promise<void>;
   /** Runs `work` holding the package's lock (re-entrant within this writer); 409 after ~10 s busy. */
   withPackageLock<T>(lowerName: string, work: () => Promise<T>): Promise<T>;
-  storeDerivedDocument(key: string, revision: number, text: string, contentType: string): Promise<BlobRow>;
+  storeDerivedDocument(key: string, revision: number, text: string | Uint8Array, contentType: string): Promise<BlobRow>;
   /** Chunked uploads (OCI, Helm): chunk → R2 multipart part, complete → blob. */
   readonly uploads: UploadSessions;
   /** Who is writing (npm's `_npmUser`): the principal's name and its user's email, if any. */
