@@ -4,7 +4,7 @@
  * tar segment `.PKGINFO` without end blocks), the data stream (gzip of a complete tar). Used by
  * unit and integration tests; the e2e suite builds its packages with GNU tar, gzip and openssl.
  */
-import { gzipSync } from "fflate";
+import { gunzipSync, gzipSync } from "fflate";
 import { tarArchive, tarEntries } from "../../src/archive/tar-write";
 
 export interface ApkFixture {
@@ -72,4 +72,60 @@ export function buildApk(f: ApkFixture): BuiltApk {
 export async function q1(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", bytes));
   return `Q1${btoa(String.fromCharCode(...digest))}`;
+}
+
+/** Reads a signed `APKINDEX.tar.gz`: the signature stream's entry, the index stream, its APKINDEX text. */
+export function readSignedIndex(bytes: Uint8Array): { keyName: string; signature: Uint8Array; index: Uint8Array; apkindex: string; description: string } {
+  for (let at = 10; at < bytes.length - 2; at++) {
+    if (bytes[at] !== 0x1f || bytes[at + 1] !== 0x8b || bytes[at + 2] !== 8) continue;
+    let sigTar: Uint8Array;
+    let indexTar: Uint8Array;
+    try {
+      sigTar = gunzipSync(bytes.subarray(0, at));
+      indexTar = gunzipSync(bytes.subarray(at));
+    } catch {
+      continue;
+    }
+    const sig = tarFiles(sigTar);
+    const idx = tarFiles(indexTar);
+    const [name, signature] = [...sig.entries()][0] ?? ["", new Uint8Array(0)];
+    return {
+      keyName: name.replace(/^\.SIGN\.RSA\./, ""),
+      signature,
+      index: bytes.subarray(at),
+      apkindex: new TextDecoder().decode(idx.get("APKINDEX")),
+      description: new TextDecoder().decode(idx.get("DESCRIPTION")),
+    };
+  }
+  throw new Error("not two gzip streams");
+}
+
+/** Regular files of a tar (tests only). */
+function tarFiles(tar: Uint8Array): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  for (let at = 0; at + 512 <= tar.length; ) {
+    const header = tar.subarray(at, at + 512);
+    if (header.every((b) => b === 0)) break;
+    const name = new TextDecoder().decode(header.subarray(0, 100)).replace(/\0.*$/s, "");
+    const size = Number.parseInt(new TextDecoder().decode(header.subarray(124, 136)).replace(/\0.*$/s, "").trim() || "0", 8);
+    out.set(name, tar.subarray(at + 512, at + 512 + size));
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return out;
+}
+
+/** Checks an RSA/SHA-1 signature with a PEM (SPKI) public key. */
+export async function verifyRsaSha1(publicKeyPem: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  const der = Uint8Array.from(atob(publicKeyPem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "")), (c) => c.charCodeAt(0));
+  const algorithm = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-1" };
+  const key = await crypto.subtle.importKey("spki", der, algorithm, false, ["verify"]);
+  return crypto.subtle.verify(algorithm, key, signature, data);
+}
+
+/** apk's stanzas as objects of their one-letter fields. */
+export function stanzas(apkindex: string): Record<string, string>[] {
+  return apkindex
+    .split("\n\n")
+    .filter((block) => block.trim())
+    .map((block) => Object.fromEntries(block.split("\n").filter(Boolean).map((line) => [line.slice(0, 1), line.slice(2)])));
 }

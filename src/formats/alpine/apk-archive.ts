@@ -85,9 +85,13 @@ export class ApkInspector {
   async finish(): Promise<ApkInspection> {
     if (this.total === 0) throw new RegistryError("body_empty", "request body is empty: PUT the .apk file");
     this.inflate(new Uint8Array(0), true);
-    if (!this.control) this.endMember(this.total);
-    const control = this.control as { start: number; end: number; pkginfo: string } | null;
-    if (!control) throw bad("no .PKGINFO found (is it an apk v2 package?)");
+    if (!this.control) {
+      this.endMember(this.total);
+      // abuild always writes a data stream after the control stream (empty for metapackages).
+      if (this.control) throw bad("no data stream after the control stream (truncated?)");
+      throw bad("no .PKGINFO found (is it an apk v2 package?)");
+    }
+    const control = this.control;
     const bytes = concatBytes(...this.raw).subarray(control.start, control.end);
     const sha1 = new Uint8Array(await crypto.subtle.digest("SHA-1", bytes));
     return { pkginfo: control.pkginfo, checksum: `Q1${toBase64(sha1)}`, size: this.total };

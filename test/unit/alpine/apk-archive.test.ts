@@ -36,6 +36,7 @@ describe("apk inspection", () => {
     const apk = buildApk({ name: "hello", version: "1.0-r0" });
     await expect(inspectApk(streamOf(apk.bytes.slice(0, apk.bytes.length - 20)))).rejects.toThrow(/invalid apk: not a gzip stream or truncated/);
     await expect(inspectApk(streamOf(apk.bytes.slice(0, 30)))).rejects.toThrow(/invalid apk/);
+    await expect(inspectApk(streamOf(apk.control))).rejects.toThrow(/no data stream after the control stream/);
     await expect(inspectApk(streamOf(new TextEncoder().encode("just some text, not an apk")))).rejects.toThrow(/invalid apk/);
     await expect(inspectApk(streamOf(new Uint8Array(0)))).rejects.toThrow(/request body is empty/);
     const { gzipSync } = await import("fflate");
