@@ -5,6 +5,7 @@ import { moduleZip } from "../../helpers/go-modules";
 import { chartArchive } from "../../helpers/helm-charts";
 import type { FakeUpstream } from "../../helpers/upstream";
 import { UPSTREAM } from "../../helpers/upstream";
+import { ALPINE_PLACE, alpineSeed } from "./alpine-rows";
 import { ociSeed } from "./oci-rows";
 import { cargoPublish, npmPublish, pypiUpload, repoName, users, type CredentialSpec, type RepoFixture } from "./table";
 
@@ -45,6 +46,8 @@ function seedUpstream(upstream: FakeUpstream, repo: RepoFixture): void {
     upstream.files.set(`${base}/mx.test/seed/@v/list`, { contentType: "text/plain", body: "v0.9.0\n" });
     upstream.files.set(`${base}/mx.test/seed/@v/v0.9.0.info`, { contentType: "application/json", body: '{"Version":"v0.9.0","Time":"2020-01-01T00:00:00Z"}' });
   }
+  if (repo.format === "alpine") upstream.files.set(`${base}/${ALPINE_PLACE}/x86_64/APKINDEX.tar.gz`, { contentType: "application/gzip", body: "index signed by the upstream" });
+  if (repo.format === "alpine") upstream.files.set(`${base}/${ALPINE_PLACE}/x86_64/mx-seed-1.0-r0.apk`, { body: alpineSeed() });
   if (repo.format === "helm") {
     upstream.files.set(`${base}/index.yaml`, { contentType: "application/x-yaml", body: "apiVersion: v1\nentries:\n  mx-seed:\n    - apiVersion: v2\n      name: mx-seed\n      version: 0.9.0\n      urls: [charts/mx-seed-0.9.0.tgz]\n" });
   }
@@ -71,6 +74,7 @@ async function seedHosted(repo: RepoFixture): Promise<void> {
     await must(call(publish.path, { method: "PUT", body: publish.body ?? "" }), 200, "seed cargo");
   }
   if (repo.format === "go") await must(call(`/go/${repo.name}/upload`, { method: "PUT", body: moduleZip("mx.test/seed", "v1.0.0") }), 201, "seed go");
+  if (repo.format === "alpine") await must(call(`/alpine/${repo.name}/${ALPINE_PLACE}`, { method: "PUT", body: alpineSeed() }), 201, "seed alpine");
   if (repo.format === "helm") await must(call(`/helm/${repo.name}/api/charts`, { method: "POST", body: chartArchive("mx-seed", "1.0.0") }), 201, "seed helm");
 }
 
