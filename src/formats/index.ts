@@ -1,6 +1,7 @@
 /** The format registry: adding a format is its folder plus one line here. */
 import { alpineFormat } from "./alpine";
 import { cargoFormat } from "./cargo";
+import { debianFormat } from "./debian";
 import { genericFormat } from "./generic";
 import { goFormat } from "./go";
 import { helmFormat } from "./helm";
@@ -10,7 +11,7 @@ import { ociFormat } from "./oci";
 import { pypiFormat } from "./pypi";
 import type { FormatModule } from "./types";
 
-export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat, alpineFormat];
+export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat, debianFormat, alpineFormat];
 
 /** Every format name the management API accepts for repositories, served or not yet. */
 export const knownFormats = [

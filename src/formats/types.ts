@@ -233,4 +233,10 @@ export interface IndexBuildContext {
   storeAsset(bytes: Uint8Array, contentType: string): Promise<BlobRow>;
   /** The repository's signing keys (src/signing/key-store.ts); a key is created on first use. */
   readonly signingKeys: SigningKeyStore;
+  /**
+   * A virtual repository's hosted members of the same format, in priority order (empty for
+   * hosted repositories): formats whose virtual indexes are built, not merged per request
+   * (Debian: merged and re-signed with the virtual's own key).
+   */
+  readonly members: readonly { id: number; reader: PackageReader }[];
 }

@@ -63,6 +63,7 @@ import type {
   PropertyRow,
   VersionRow,
 } from "./package-source";
+import { signingKeysFor, type SigningKeyStore } from "../signing/key-store";
 import { UploadSessions } from "./upload-sessions";
 import { afterPackageChange, type WriteOrigin } from "./write-hooks";
 
@@ -96,6 +97,11 @@ export class HostedSource implements PackageReader, PackageWriter {
     private readonly ctx: SourceContext,
   ) {
     this.uploads = new UploadSessions(repository, ctx);
+  }
+
+  /** The repository's signing keys (src/signing/key-store.ts). */
+  get signingKeys(): SigningKeyStore {
+    return signingKeysFor(this.repository, this.ctx);
   }
 
   // ---- Reads ----
@@ -195,6 +201,12 @@ export class HostedSource implements PackageReader, PackageWriter {
     if (!builders) return found.document;
     await builders.get(builders.idFromName(String(this.repository.id))).buildNow(this.repository.id);
     return (await findRepositoryDocument(this.ctx.db, this.repository.id, key)).document;
+  }
+
+  /** Builds this repository's indexes now (queued behind a running build): a virtual repository whose members changed. */
+  async rebuildIndexes(): Promise<void> {
+    const builders = this.ctx.env?.INDEXES;
+    if (builders) await builders.get(builders.idFromName(String(this.repository.id))).buildNow(this.repository.id);
   }
 
   findPackageDocument(lowerName: string, key: string): Promise<{ pkg: PackageRow; document: DerivedDocument | null } | null> {

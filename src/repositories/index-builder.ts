@@ -17,7 +17,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { toHex } from "../auth/crypto";
 import { openDatabase } from "../db/client";
-import { findRepositoryById } from "../db/repositories";
+import { findRepositoryById, listMembers } from "../db/repositories";
 import type { Bindings } from "../env";
 import { findFormat } from "../formats";
 import type { IndexBuildContext } from "../formats/types";
@@ -105,6 +105,11 @@ export class IndexBuilder extends DurableObject<Bindings> {
         return blob;
       },
       signingKeys: new SigningKeyStore(repository, { bucket: this.env.BLOBS, secret: this.env.CREDENTIALS_KEY, locks: this.env.LOCKS }),
+      members: repository.kind === "virtual"
+        ? (await listMembers(db, repository.id))
+            .filter((m) => m.repository.kind === "hosted" && m.repository.format === repository.format)
+            .map((m) => ({ id: m.repository.id, reader: backgroundSource(this.env, m.repository, "index-builder", "format", db) }))
+        : [],
     };
     for (const spec of specs) {
       const text = await spec.build(source, context);

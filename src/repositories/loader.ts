@@ -90,6 +90,17 @@ export async function loadHostedReaders(c: Context<AppEnv>, format: string): Pro
   return members.filter((m) => m.repository.kind === "hosted").map((m) => new HostedSource(m.repository, context));
 }
 
+/**
+ * A virtual repository's own source (its indexes, its signing key) and its hosted members of
+ * the format in priority order, with how many of those the caller may not read.
+ */
+export async function loadVirtualHostedMembers(c: Context<AppEnv>, format: string): Promise<{ virtual: HostedSource; members: HostedSource[]; hidden: number }> {
+  const { repository, context } = await loadRepository(c, format, "read");
+  const hosted = repository.kind === "virtual" ? (await listMembers(context.db, repository.id)).filter((m) => m.repository.kind === "hosted" && m.repository.format === format) : [];
+  const readable = readableMembers(c.var.principal, hosted);
+  return { virtual: new HostedSource(repository, context), members: readable.map((m) => new HostedSource(m.repository, context)), hidden: hosted.length - readable.length };
+}
+
 /** Every repository of the format the caller may read, by name (OCI `_catalog`, token scopes). */
 export async function listReadableRepositories(c: Context<AppEnv>, format: string): Promise<Repository[]> {
   const all = await listRepositories(sourceContext(c).db);

@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import { ADMIN, api, call, createRepository, createToken } from "../../helpers/client";
 import { moduleZip } from "../../helpers/go-modules";
 import { chartArchive } from "../../helpers/helm-charts";
+import { debPackage } from "../../helpers/debian-packages";
 import type { FakeUpstream } from "../../helpers/upstream";
 import { UPSTREAM } from "../../helpers/upstream";
 import { ALPINE_PLACE, alpineSeed } from "./alpine-rows";
@@ -48,6 +49,10 @@ function seedUpstream(upstream: FakeUpstream, repo: RepoFixture): void {
   }
   if (repo.format === "alpine") upstream.files.set(`${base}/${ALPINE_PLACE}/x86_64/APKINDEX.tar.gz`, { contentType: "application/gzip", body: "index signed by the upstream" });
   if (repo.format === "alpine") upstream.files.set(`${base}/${ALPINE_PLACE}/x86_64/mx-seed-1.0-r0.apk`, { body: alpineSeed() });
+  if (repo.format === "debian") {
+    upstream.files.set(`${base}/pool/stable/main/mx-seed_1.0_amd64.deb`, { body: "deb from upstream" });
+    upstream.files.set(`${base}/repository.key`, { contentType: "application/pgp-keys", body: "-----BEGIN PGP PUBLIC KEY BLOCK----- (upstream)" });
+  }
   if (repo.format === "helm") {
     upstream.files.set(`${base}/index.yaml`, { contentType: "application/x-yaml", body: "apiVersion: v1\nentries:\n  mx-seed:\n    - apiVersion: v2\n      name: mx-seed\n      version: 0.9.0\n      urls: [charts/mx-seed-0.9.0.tgz]\n" });
   }
@@ -76,6 +81,7 @@ async function seedHosted(repo: RepoFixture): Promise<void> {
   if (repo.format === "go") await must(call(`/go/${repo.name}/upload`, { method: "PUT", body: moduleZip("mx.test/seed", "v1.0.0") }), 201, "seed go");
   if (repo.format === "alpine") await must(call(`/alpine/${repo.name}/${ALPINE_PLACE}`, { method: "PUT", body: alpineSeed() }), 201, "seed alpine");
   if (repo.format === "helm") await must(call(`/helm/${repo.name}/api/charts`, { method: "POST", body: chartArchive("mx-seed", "1.0.0") }), 201, "seed helm");
+  if (repo.format === "debian") await must(call(`/debian/${repo.name}/pool/stable/main/upload`, { method: "PUT", body: debPackage({ name: "mx-seed", version: "1.0" }) }), 201, "seed debian");
 }
 
 /** Creates (or re-creates, for a deleted virtual) one fixture repository. */

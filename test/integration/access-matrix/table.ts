@@ -9,12 +9,13 @@ import type { Role } from "../../../src/auth/principal";
 import { publishBodyFor } from "../cargo-fixtures";
 import { moduleZip } from "../../helpers/go-modules";
 import { chartArchive } from "../../helpers/helm-charts";
+import { debianRows } from "./debian-rows";
 import { twineFields, uploadBody, wheel } from "../pypi-fixtures";
 import { alpineRows } from "./alpine-rows";
 import { ociRows } from "./oci-rows";
 import { uiRows } from "./ui-rows";
 
-export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm", "oci", "alpine"] as const;
+export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm", "oci", "debian", "alpine"] as const;
 export type Format = (typeof FORMATS)[number];
 export type Kind = "hosted" | "remote" | "virtual";
 export type Visibility = "public" | "private";
@@ -173,6 +174,7 @@ export const seedPackage: Record<Format, { api: string; version: string }> = {
   go: { api: "mx.test/seed", version: "v1.0.0" },
   helm: { api: "mx-seed", version: "1.0.0" },
   oci: { api: "mx-seed", version: "1.0" },
+  debian: { api: "mx-seed", version: "1.0" },
   alpine: { api: "mx-seed", version: "1.0-r0" },
 };
 
@@ -338,6 +340,7 @@ export const routes: RouteRow[] = [
   // --- Web UI (ui-rows.ts) --------------------------------------------------------------
   ...uiRows,
   ...ociRows,
+  ...debianRows,
   ...alpineRows,
 ];
 
