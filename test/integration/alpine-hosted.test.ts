@@ -110,7 +110,7 @@ describe("alpine hosted", () => {
     expect((await upload(repo, "..%2Fx/main", good.bytes)).status).toBe(400);
   });
 
-  it("a burst of 50 uploads causes one debounced rebuild, and the index lists all 50", async () => {
+  it("a burst of 50 uploads causes one debounced rebuild; a burst of deletes and uploads one more; the index lists exactly what is served", async () => {
     const { name: repo, id } = await hosted();
     const builder = env.INDEXES.get(env.INDEXES.idFromName(String(id)));
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => upload(repo, "v3.20/main", buildApk({ name: `burst${i}`, version: "1.0-r0" }).bytes)));
@@ -122,5 +122,21 @@ describe("alpine hosted", () => {
     expect(listed).toHaveLength(50);
     expect((await builder.status()).builds).toBe(1);
     for (const s of listed.slice(0, 5)) expect((await call(`/alpine/${repo}/v3.20/main/x86_64/${s.P}-${s.V}.apk`)).status).toBe(200);
-  });
+
+    // Concurrent deletes and uploads: one more build, and the index lists exactly what is downloadable.
+    const changes = await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => call(`/alpine/${repo}/v3.20/main/x86_64/burst${i}-1.0-r0.apk`, { method: "DELETE" })),
+      ...Array.from({ length: 10 }, (_, i) => upload(repo, "v3.20/main", buildApk({ name: `later${i}`, version: "1.0-r0" }).bytes)),
+    ]);
+    expect(changes.map((r) => r.status).sort()).toEqual([...Array(10).fill(201), ...Array(10).fill(204)]);
+    expect(await runDurableObjectAlarm(builder)).toBe(true);
+    expect((await builder.status()).builds).toBe(2);
+    const after = stanzas((await index(repo, "v3.20/main/x86_64")).apkindex);
+    expect((await builder.status()).builds).toBe(2);
+    expect(after).toHaveLength(50);
+    expect(after.some((s) => /^burst[0-9]$/.test(s.P ?? ""))).toBe(false);
+    const served = await Promise.all(after.map((s) => call(`/alpine/${repo}/v3.20/main/x86_64/${s.P}-${s.V}.apk`, { method: "HEAD" })));
+    expect(served.map((r) => r.status)).toEqual(Array(50).fill(200));
+    expect(served.map((r) => r.headers.get("Content-Length"))).toEqual(after.map((s) => s.S));
+  }, 180_000);
 });

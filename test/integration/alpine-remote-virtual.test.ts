@@ -100,5 +100,5 @@ describe("alpine virtual", () => {
       // The retired key stays available by name (signatures made with it can still be checked).
       expect((await call(`/alpine/${repo}/keys/${before[repo]}`)).status).toBe(200);
     }
-  });
+  }, 120_000);
 });

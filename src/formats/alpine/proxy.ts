@@ -50,6 +50,8 @@ export function indexTarget(place: Place, virtual?: { repository: string; keyFin
   if (!virtual) return target;
   return {
     ...target,
+    // Not kept in the edge cache: a member's delete or a key rotation shows at once.
+    noEdgeCache: true,
     document: { recipe: VIRTUAL_RECIPE, key: `alpine:${path}`, contentType: "application/gzip", params: { place: `${place.branch}/${place.repository}/${place.arch}`, ...virtual } },
   };
 }
