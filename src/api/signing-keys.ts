@@ -91,8 +91,8 @@ signingKeyRoutes.post("/:name/signing-key/rotate", async (c) => {
     detail: { keys: keys.map((k) => ({ kind: k.kind, fingerprint: k.fingerprint })) },
     requestId: c.var.requestId,
   });
-  // Hosted indexes are stored documents: rebuild them now so they carry the new signature.
-  if (repository.kind === "hosted" && findFormat(repository.format)?.indexes?.length) {
+  // Indexes (hosted and virtual) are stored documents: rebuild them now so they carry the new signature.
+  if (findFormat(repository.format)?.indexes?.length) {
     await c.env.INDEXES.get(c.env.INDEXES.idFromName(String(repository.id))).buildNow(repository.id);
   }
   return c.json({ repository: repository.name, keys } satisfies z.output<typeof keysOutput>);

@@ -16,13 +16,14 @@ import { apiOk, clientGate, runCli, sleep, startRegistry, type Registry } from "
 
 const gate = clientGate("apt-get");
 const REPO = "deb-e2e";
+const VIRTUAL = "deb-e2e-all";
 
 describe.skipIf(gate.skip)("Debian: curl upload, apt-get update + download/install with signed-by (real apt)", () => {
   let registry: Registry;
   let work: string;
   let token: string;
 
-  const repoUrl = () => `${registry.baseUrl.replace("localhost", "127.0.0.1")}/debian/${REPO}`;
+  const repoUrl = (repo = REPO) => `${registry.baseUrl.replace("localhost", "127.0.0.1")}/debian/${repo}`;
 
   async function buildDeb(name: string, version: string, arch = "amd64"): Promise<string> {
     const root = join(work, `${name}-${version}`);
@@ -43,12 +44,12 @@ describe.skipIf(gate.skip)("Debian: curl upload, apt-get update + download/insta
   }
 
   /** A temp apt root: sources.list with signed-by=`keyFile`, its own state, cache and dpkg status. */
-  async function aptRoot(keyFile: string, label: string): Promise<{ root: string; apt: (args: string[]) => Promise<{ code: number | null; out: string }> }> {
+  async function aptRoot(keyFile: string, label: string, repo = REPO): Promise<{ root: string; apt: (args: string[]) => Promise<{ code: number | null; out: string }> }> {
     const root = await mkdtemp(join(work, `apt-${label}-`));
     for (const dir of ["state/lists/partial", "cache/archives/partial", "etc/sources.list.d", "etc/preferences.d", "etc/trusted.gpg.d", "download"]) await mkdir(join(root, dir), { recursive: true });
     await writeFile(join(root, "status"), "");
     // Basic credentials in the URL: apt sends them (the repository is private).
-    const url = repoUrl().replace("http://", `http://e2e:${token}@`);
+    const url = repoUrl(repo).replace("http://", `http://e2e:${token}@`);
     await writeFile(join(root, "etc/sources.list"), `deb [signed-by=${keyFile}] ${url} stable main\n`);
     const options = [
       `Dir::Etc::SourceList=${join(root, "etc/sources.list")}`,
@@ -79,7 +80,8 @@ describe.skipIf(gate.skip)("Debian: curl upload, apt-get update + download/insta
     work = await mkdtemp(join(tmpdir(), "edge-registry-e2e-debian-"));
     registry = await startRegistry({ label: "edge-registry-e2e-debian" });
     await apiOk(registry, 201, "/repositories", { method: "POST", body: { name: REPO, format: "debian", kind: "hosted", visibility: "private" } });
-    token = (await apiOk<{ token: string }>(registry, 201, "/tokens", { method: "POST", body: { name: "e2e-debian", scopes: ["read", "write"], repositories: [REPO] } })).token;
+    await apiOk(registry, 201, "/repositories", { method: "POST", body: { name: VIRTUAL, format: "debian", kind: "virtual", visibility: "private", members: [{ repository: REPO }] } });
+    token = (await apiOk<{ token: string }>(registry, 201, "/tokens", { method: "POST", body: { name: "e2e-debian", scopes: ["read", "write"], repositories: [REPO, VIRTUAL] } })).token;
   }, 120_000);
 
   afterAll(async () => {
@@ -131,6 +133,22 @@ describe.skipIf(gate.skip)("Debian: curl upload, apt-get update + download/insta
     const served = await fetch(`${repoUrl()}/pool/stable/main/hello-e2e_1.0-1_amd64.deb`, { headers: { Authorization: `Bearer ${token}` } });
     expect(createHash("sha256").update(Buffer.from(await served.arrayBuffer())).digest("hex")).toBe(original);
   }, 240_000);
+
+  it("apt installs through a virtual repository signed with the virtual's own key", async () => {
+    const key = await fetch(`${repoUrl(VIRTUAL)}/repository.key`, { headers: { Authorization: `Bearer ${token}` } });
+    const keyFile = join(work, "virtual.asc");
+    await writeFile(keyFile, await key.text());
+    const { root, apt } = await aptRoot(keyFile, "virtual", VIRTUAL);
+    const update = await apt(["update"]);
+    expect(update.code, update.out).toBe(0);
+    expect(update.out).not.toMatch(/NO_PUBKEY|not signed|GPG error|^E:/m);
+    const download = await apt(["download", "hello-e2e-docs"]);
+    expect(download.code, download.out).toBe(0);
+    expect(await readdir(join(root, "download"))).toEqual(["hello-e2e-docs_2.0_all.deb"]);
+    // The member's key does not verify the virtual's InRelease.
+    const { apt: wrong } = await aptRoot(join(work, "edge-registry.asc"), "virtual-wrong-key", VIRTUAL);
+    expect((await wrong(["update"])).out).toMatch(/NO_PUBKEY|not signed|GPG error/);
+  }, 120_000);
 
   it("apt refuses the repository when signed-by names another key", async () => {
     const otherHome = await mkdtemp(join(work, "gnupg-"));

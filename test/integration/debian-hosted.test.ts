@@ -3,14 +3,15 @@
 // with the served key, pool downloads, delete, bad input changing nothing, a burst of 50
 // uploads and deletes causing a handful of builds with every served file consistent, and
 // key rotation re-signing the indexes.
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyClearSigned } from "../../src/signing/openpgp";
 import { api, call, createRepository, createToken } from "../helpers/client";
 import { debPackage } from "../helpers/debian-packages";
-import { builderOf, checkConsistency, rebuild, text, uploadDeb } from "./debian-helpers";
+import { builderOf, checkConsistency, rebuild, releaseSha256, text, uploadDeb } from "./debian-helpers";
 
 beforeAll(async () => {
-  for (const name of ["deb-main", "deb-bad", "deb-burst", "deb-rotate"]) await createRepository({ name, format: "debian", kind: "hosted", visibility: "public" });
+  for (const name of ["deb-main", "deb-bad", "deb-burst", "deb-rotate", "deb-gens"]) await createRepository({ name, format: "debian", kind: "hosted", visibility: "public" });
   await createRepository({ name: "deb-private", format: "debian", kind: "hosted", visibility: "private" });
 });
 
@@ -116,6 +117,27 @@ describe("hosted Debian repository", () => {
     expect(listed.get("stable")).toHaveLength(47);
     expect(listed.get("stable")).not.toContain("pool/stable/main/pkg0_1.0_arm64.deb");
     console.error(`debian burst: 50 uploads + 3 deletes → ${builds} build(s); index complete ${Date.now() - started} ms after the first upload (alarm run by the test)`);
+  });
+
+  it("keeps the previous generation's Packages reachable by hash for one more build, then prunes its assets", async () => {
+    const byHash = async () => {
+      const release = releaseSha256((await text("deb-gens", "dists/stable/Release")).body);
+      return `dists/stable/main/binary-amd64/by-hash/SHA256/${release.get("main/binary-amd64/Packages")?.sha256}`;
+    };
+    const assets = async () =>
+      (await env.DB.prepare("SELECT COUNT(*) AS n FROM derived_document d JOIN repository r ON r.id = d.repository_id WHERE r.name = ? AND d.key LIKE 'asset:debian:%'").bind("deb-gens").first<number>("n")) ?? 0;
+    const generations: string[] = [];
+    for (let i = 1; i <= 4; i++) {
+      expect((await uploadDeb("deb-gens", { name: `gen${i}`, version: "1" })).status).toBe(201);
+      await rebuild("deb-gens");
+      generations.push(await byHash());
+    }
+    const [, second, third, fourth] = generations;
+    expect((await call(`/debian/deb-gens/${fourth}`)).status).toBe(200);
+    expect((await call(`/debian/deb-gens/${third}`)).status).toBe(200);
+    expect((await call(`/debian/deb-gens/${second}`)).status).toBe(404);
+    // Two generations of one distribution: 2 × (Packages, Packages.gz, Release, InRelease, Release.gpg).
+    expect(await assets()).toBeLessThanOrEqual(10);
   });
 
   it("rotation re-signs the indexes with the new key", async () => {

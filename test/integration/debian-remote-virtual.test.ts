@@ -77,6 +77,9 @@ describe("Debian virtual", () => {
     expect((await uploadDeb("deb-virtual", { name: "deployed", version: "1" })).status).toBe(201);
     expect((await text("deb-virtual", "dists/stable/main/binary-amd64/Packages")).body).toContain("Package: deployed\n");
     expect((await api("/repositories/deb-virtual/signing-key/rotate", "POST")).status).toBe(200);
+    const rotatedKey = (await text("deb-virtual", "repository.key")).body;
+    expect(rotatedKey).not.toBe(virtualKey);
+    expect(await verifyClearSigned(rotatedKey, (await text("deb-virtual", "dists/stable/InRelease")).body)).not.toBeNull();
   });
 
   it("refuses the merged index to a caller who cannot read every hosted member", async () => {

@@ -25,8 +25,11 @@ function current(generation: Generation | null, revisions: readonly [number, num
 }
 
 async function virtualGeneration(virtual: HostedSource, members: readonly HostedSource[]): Promise<Generation | null> {
-  const revisions = await Promise.all(members.map(async (m) => [m.repository.id, (await m.revisions(null)).repository] as [number, number]));
-  const generation = await currentGeneration(virtual);
+  // One round trip: the members' revisions and the stored generation in parallel.
+  const [revisions, generation] = await Promise.all([
+    Promise.all(members.map(async (m) => [m.repository.id, (await m.revisions(null)).repository] as [number, number])),
+    currentGeneration(virtual),
+  ]);
   if (current(generation, revisions)) return generation;
   await virtual.rebuildIndexes();
   return currentGeneration(virtual);

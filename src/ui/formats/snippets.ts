@@ -110,6 +110,27 @@ function helmSnippets(ctx: SnippetContext): Snippet[] {
   return [{ client: "helm", where: "shell", code: `helm repo add ${ctx.repository} ${ctx.origin}/helm/${ctx.repository}${auth}\nhelm install ${ctx.packageName} ${ctx.repository}/${ctx.packageName}${ctx.version ? ` --version ${ctx.version}` : ""}` }];
 }
 
+function debianSnippets(ctx: SnippetContext): Snippet[] {
+  // Stored file names are `{distribution}/{component}/{name}_{version}_{arch}.deb`.
+  const [distribution = "stable", component = "main"] = (ctx.files[0] ?? "").split("/");
+  const base = `${ctx.origin}/debian/${ctx.repository}`;
+  const keyring = `/etc/apt/keyrings/${ctx.repository}.asc`;
+  const auth = ctx.needsToken
+    ? `\necho "machine ${base.replace(/^https?:\/\//, "")} login token password $REGISTRY_TOKEN" | sudo tee /etc/apt/auth.conf.d/${ctx.repository}.conf`
+    : "";
+  const token = ctx.needsToken ? ` -u "token:$REGISTRY_TOKEN"` : "";
+  return [
+    {
+      client: "apt",
+      where: "shell",
+      code:
+        `curl -fsSL${token} ${base}/repository.key | sudo tee ${keyring}\n` +
+        `echo "deb [signed-by=${keyring}] ${base} ${distribution} ${component}" | sudo tee /etc/apt/sources.list.d/${ctx.repository}.list${auth}\n` +
+        `sudo apt-get update && sudo apt-get install ${ctx.packageName}${ctx.version ? `=${ctx.version}` : ""}`,
+    },
+  ];
+}
+
 /** Format name → its clients' snippets. A new format adds one entry here. */
 export const installSnippets: Readonly<Record<string, SnippetBuilder>> = {
   generic: genericSnippets,
@@ -120,6 +141,7 @@ export const installSnippets: Readonly<Record<string, SnippetBuilder>> = {
   cargo: cargoSnippets,
   go: goSnippets,
   helm: helmSnippets,
+  debian: debianSnippets,
 };
 
 export function snippetsFor(format: string, ctx: SnippetContext): Snippet[] {

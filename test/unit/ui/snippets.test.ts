@@ -11,6 +11,18 @@ describe("install snippets", () => {
     expect(snippetsFor("conan", ctx())).toEqual([]);
   });
 
+  it("apt: the served key as signed-by keyring, the distribution and component of the stored file", () => {
+    const [apt] = snippetsFor("debian", ctx({ packageName: "hello", version: "1:2.10-3", files: ["testing/contrib/hello_1:2.10-3_amd64.deb"] }));
+    expect(apt?.code).toBe(
+      "curl -fsSL https://registry.example.com/debian/libs/repository.key | sudo tee /etc/apt/keyrings/libs.asc\n" +
+        'echo "deb [signed-by=/etc/apt/keyrings/libs.asc] https://registry.example.com/debian/libs testing contrib" | sudo tee /etc/apt/sources.list.d/libs.list\n' +
+        "sudo apt-get update && sudo apt-get install hello=1:2.10-3",
+    );
+    const secret = snippetsFor("debian", ctx({ needsToken: true, files: ["stable/main/left-pad_1.3.0_all.deb"] }))[0]?.code ?? "";
+    expect(secret).toContain('curl -fsSL -u "token:$REGISTRY_TOKEN"');
+    expect(secret).toContain("machine registry.example.com/debian/libs login token password $REGISTRY_TOKEN");
+  });
+
   it("npm, yarn and pnpm with the real registry URL; a scoped package sets its scope's registry", () => {
     const plain = snippetsFor("npm", ctx());
     expect(plain.map((s) => s.client)).toEqual(["npm", "npm", "yarn", "pnpm"]);
