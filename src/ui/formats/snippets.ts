@@ -131,6 +131,23 @@ function debianSnippets(ctx: SnippetContext): Snippet[] {
   ];
 }
 
+function alpineSnippets(ctx: SnippetContext): Snippet[] {
+  const base = `${ctx.origin}/alpine/${ctx.repository}`;
+  const line = ctx.needsToken ? base.replace(/^(https?:\/\/)/, "$1token:$REGISTRY_TOKEN@") : base;
+  const auth = ctx.needsToken ? ` --user token --password "$REGISTRY_TOKEN"` : "";
+  return [
+    {
+      client: "apk",
+      where: "shell",
+      code:
+        `cd /etc/apk/keys && sudo wget -q --content-disposition${auth} ${base}/key\n` +
+        `# the branch/repository the package was uploaded to (PUT ${base}/{branch}/{repository})\n` +
+        `echo "${line}/v3.20/main" | sudo tee -a /etc/apk/repositories\n` +
+        `sudo apk update && sudo apk add ${ctx.packageName}${ctx.version ? `=${ctx.version}` : ""}`,
+    },
+  ];
+}
+
 /** Format name → its clients' snippets. A new format adds one entry here. */
 export const installSnippets: Readonly<Record<string, SnippetBuilder>> = {
   generic: genericSnippets,
@@ -142,6 +159,7 @@ export const installSnippets: Readonly<Record<string, SnippetBuilder>> = {
   go: goSnippets,
   helm: helmSnippets,
   debian: debianSnippets,
+  alpine: alpineSnippets,
 };
 
 export function snippetsFor(format: string, ctx: SnippetContext): Snippet[] {
