@@ -13,7 +13,7 @@ import type { HostedSource } from "../../repositories/hosted-source";
 import type { ProxySpec, ProxyTarget } from "../types";
 import type { Place } from "./repository-index";
 import { ARCHITECTURE, parseApkFilename } from "./pkginfo";
-import { compositeKey, hostedIndexes, indexOf } from "./repository-index";
+import { hostedIndexes, indexOf } from "./repository-index";
 import { PATH_SEGMENT } from "./upload";
 import { VIRTUAL_RECIPE } from "./virtual-index";
 
@@ -80,10 +80,10 @@ async function readHostedAlpine(source: HostedSource, target: ProxyTarget, reque
   }
   const apk = apkPlace(target.path);
   if (!apk) return null;
-  const listed = await source.listVersionFiles(apk.name.toLowerCase(), apk.version.toLowerCase());
-  const lowerFilename = apk.filename.toLowerCase();
-  const pick = (arch: string) => listed?.files.find((f) => f.file.lowerName === lowerFilename && f.file.compositeKey === compositeKey(apk.branch, apk.repository, arch));
-  const found = pick(apk.arch) ?? pick("noarch");
+  // Its own arch and noarch asked at once (one D1 round trip).
+  const stored = (arch: string) => source.findFile(apk.name.toLowerCase(), apk.version.toLowerCase(), `${apk.branch}/${apk.repository}/${arch}/${apk.filename}`.toLowerCase());
+  const [own, noarch] = await Promise.all([stored(apk.arch), apk.arch === "noarch" ? null : stored("noarch")]);
+  const found = own ?? noarch;
   return found ? source.serveFile(request, found, { contentType: "application/octet-stream" }) : null;
 }
 

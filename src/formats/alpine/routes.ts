@@ -20,7 +20,6 @@ import { rsaKind } from "../../signing/rsa";
 import { serveTarget } from "../../virtual/serve";
 import { findPublicKey, KEY_CONTENT_TYPE, keyName } from "./keys";
 import { alpineProxy, apkPlace, apkTarget, indexPlace, indexTarget } from "./proxy";
-import { compositeKey } from "./repository-index";
 import { handleApkUpload } from "./upload";
 
 export const alpineRoutes = new Hono<AppEnv>();
@@ -63,12 +62,8 @@ alpineRoutes.delete("/:branch/:repository/:arch/:filename", async (c) => {
   const source = await loadHostedSource(c, "alpine", "write");
   const place = apkPlace(restOf(c));
   if (!place) throw new RegistryError("not_found", `${restOf(c).slice(0, 200)}: not a package file`);
-  const listed = await source.listVersionFiles(place.name.toLowerCase(), place.version.toLowerCase());
-  const key = compositeKey(place.branch, place.repository, place.arch);
-  const found = listed?.files.find((f) => f.file.compositeKey === key && f.file.lowerName === place.filename.toLowerCase());
-  const version = listed && found ? await source.findVersionRow(listed.pkg.id, place.version.toLowerCase()) : null;
-  if (!listed || !found || !version) throw new RegistryError("not_found", `${place.branch}/${place.repository}/${place.arch}/${place.filename}: no such package file`);
-  await source.deleteFiles(listed.pkg, version, [found.file.id]);
+  const stored = `${place.branch}/${place.repository}/${place.arch}/${place.filename}`;
+  await source.deleteFile(place.name.toLowerCase(), place.version.toLowerCase(), stored.toLowerCase(), stored);
   return c.body(null, 204);
 });
 

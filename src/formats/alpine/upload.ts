@@ -69,7 +69,8 @@ export async function handleApkUpload(source: HostedSource, branch: string, repo
   const info = parsePkgInfo(inspected.value.pkginfo);
   const blob = stored.value;
   const key = compositeKey(branch, repository, info.arch);
-  const filename = apkFilename(info.name, info.version);
+  // The stored name carries the place, so a download is one lookup by name (as Debian's pool paths).
+  const filename = `${branch}/${repository}/${info.arch}/${apkFilename(info.name, info.version)}`;
   const lowerName = info.name.toLowerCase();
   const lowerVersion = info.version.toLowerCase();
   const entry: StoredApk = { checksum: inspected.value.checksum, sha256: blob.sha256, info };
@@ -83,7 +84,7 @@ export async function handleApkUpload(source: HostedSource, branch: string, repo
   await source.withPackageLock(lowerName, async () => {
     const existing = await source.listVersionFiles(lowerName, lowerVersion);
     if (existing?.files.some((f) => f.file.compositeKey === key && f.file.lowerName === input.file.lowerName)) {
-      throw new RegistryError("exists", `${branch}/${repository}/${info.arch}/${filename}: file already exists`);
+      throw new RegistryError("exists", `${filename}: file already exists`);
     }
     const version = existing ? await source.findVersionRow(existing.pkg.id, lowerVersion) : null;
     if (!existing || !version) {

@@ -132,6 +132,8 @@ function debianSnippets(ctx: SnippetContext): Snippet[] {
 }
 
 function alpineSnippets(ctx: SnippetContext): Snippet[] {
+  // Stored file names are `{branch}/{repository}/{arch}/{name}-{version}.apk`.
+  const [branch = "v3.20", repository = "main"] = (ctx.files[0] ?? "").split("/").length === 4 ? (ctx.files[0] ?? "").split("/") : [];
   const base = `${ctx.origin}/alpine/${ctx.repository}`;
   const line = ctx.needsToken ? base.replace(/^(https?:\/\/)/, "$1token:$REGISTRY_TOKEN@") : base;
   const auth = ctx.needsToken ? ` --user token --password "$REGISTRY_TOKEN"` : "";
@@ -141,8 +143,7 @@ function alpineSnippets(ctx: SnippetContext): Snippet[] {
       where: "shell",
       code:
         `cd /etc/apk/keys && sudo wget -q --content-disposition${auth} ${base}/key\n` +
-        `# the branch/repository the package was uploaded to (PUT ${base}/{branch}/{repository})\n` +
-        `echo "${line}/v3.20/main" | sudo tee -a /etc/apk/repositories\n` +
+        `echo "${line}/${branch}/${repository}" | sudo tee -a /etc/apk/repositories\n` +
         `sudo apk update && sudo apk add ${ctx.packageName}${ctx.version ? `=${ctx.version}` : ""}`,
     },
   ];

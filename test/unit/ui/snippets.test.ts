@@ -24,11 +24,10 @@ describe("install snippets", () => {
   });
 
   it("apk: the key saved under its served name in /etc/apk/keys, a repositories line, apk add", () => {
-    const [apk] = snippetsFor("alpine", ctx({ packageName: "hello", version: "1.0-r0", files: ["hello-1.0-r0.apk"] }));
+    const [apk] = snippetsFor("alpine", ctx({ packageName: "hello", version: "1.0-r0", files: ["edge/testing/x86_64/hello-1.0-r0.apk"] }));
     expect(apk?.code).toBe(
       "cd /etc/apk/keys && sudo wget -q --content-disposition https://registry.example.com/alpine/libs/key\n" +
-        "# the branch/repository the package was uploaded to (PUT https://registry.example.com/alpine/libs/{branch}/{repository})\n" +
-        'echo "https://registry.example.com/alpine/libs/v3.20/main" | sudo tee -a /etc/apk/repositories\n' +
+        'echo "https://registry.example.com/alpine/libs/edge/testing" | sudo tee -a /etc/apk/repositories\n' +
         "sudo apk update && sudo apk add hello=1.0-r0",
     );
     const secret = snippetsFor("alpine", ctx({ needsToken: true }))[0]?.code ?? "";
