@@ -2,24 +2,14 @@
 // APKINDEX.tar.gz and a package cost at most 2 sequential D1 round trips and write nothing —
 // the index is a stored document, never built on the read. A virtual's merged index and a
 // package through it are measured and printed (its members' revisions are part of the plan).
-import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { flushDownloads } from "../../src/repositories/download-counter";
-import { openDatabase } from "../../src/db/client";
-import { countRoundTrips } from "../helpers/d1-round-trips";
+import { warmReadRoundTrips } from "../helpers/d1-round-trips";
 import { BASE, call, createRepository, createToken } from "../helpers/client";
 import { buildApk } from "../helpers/apk-packages";
 
 let token = "";
 
-const get = (path: string, auth: string | null): Request => new Request(`${BASE}${path}`, { headers: auth ? { Authorization: `Bearer ${auth}` } : {} });
-
-async function warm(path: string, auth: string | null) {
-  const first = await countRoundTrips(get(path, auth));
-  expect(first.response.status, path).toBe(200);
-  await flushDownloads(openDatabase(env.DB));
-  return (await countRoundTrips(get(path, auth))).counts;
-}
+const warm = (path: string, auth: string | null) => warmReadRoundTrips(`${BASE}${path}`, auth);
 
 beforeAll(async () => {
   await createRepository({ name: "arp-hosted", format: "alpine", kind: "hosted", visibility: "private" });
