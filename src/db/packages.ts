@@ -37,7 +37,7 @@ export async function listPackages(
   options: { query?: string; limit: number; offset: number },
 ): Promise<(PackageRow & { versionCount: number })[]> {
   const filter = options.query
-    ? and(eq(packages.repositoryId, repositoryId), sql`${packages.lowerName} LIKE ${`%${escapeLike(options.query.toLowerCase())}%`} ESCAPE '\\'`)
+    ? and(eq(packages.repositoryId, repositoryId), sql`instr(${packages.lowerName}, ${options.query.toLowerCase()}) > 0`)
     : eq(packages.repositoryId, repositoryId);
   return db
     .select({
@@ -56,9 +56,6 @@ export async function listPackages(
     .offset(options.offset);
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[%_\\]/g, (c) => `\\${c}`);
-}
 
 /** Versions of one package, newest first. */
 export async function listVersions(db: Database, packageId: number): Promise<VersionRow[]> {
@@ -301,8 +298,8 @@ export async function searchPackagesWithVersion(
 ): Promise<PackageWithVersion[]> {
   const terms = [...new Set(options.terms)].sort((a, b) => b.length - a.length).slice(0, MAX_SQL_TERMS);
   const conditions = terms.map((term) => {
-    const pattern = `%${escapeLike(term.toLowerCase())}%`;
-    return sql`(p.lower_name LIKE ${pattern} ESCAPE '\\' OR lower(v.metadata) LIKE ${pattern} ESCAPE '\\')`;
+    const needle = term.toLowerCase();
+    return sql`(instr(p.lower_name, ${needle}) > 0 OR instr(lower(v.metadata), ${needle}) > 0)`;
   });
   const filter = conditions.length ? sql` AND ${sql.join(conditions, sql` AND `)}` : sql``;
   return db.all<PackageWithVersion>(sql`SELECT p.id AS packageId, p.name AS name, v.version AS version, v.metadata AS metadata, v.created_at AS versionCreatedAt

@@ -21,14 +21,10 @@ export interface PropertyChange {
   value: string | null;
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[%_\\]/g, (c) => `\\${c}`);
-}
-
 /** Properties of one ref, optionally only those whose name starts with `namePrefix`. */
 export async function listProperties(db: Database, refType: PropertyRefType, refId: number, namePrefix?: string): Promise<PropertyRow[]> {
   const base = and(eq(properties.refType, refType), eq(properties.refId, refId));
-  const where = namePrefix === undefined ? base : and(base, sql`${properties.name} LIKE ${`${escapeLike(namePrefix)}%`} ESCAPE '\\'`);
+  const where = namePrefix === undefined ? base : and(base, sql`instr(${properties.name}, ${namePrefix}) = 1`);
   return db.select().from(properties).where(where).orderBy(properties.id);
 }
 

@@ -88,16 +88,9 @@ export function safeNext(next: unknown): string {
   return typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : "/";
 }
 
-/** D1 refuses LIKE patterns over 50 bytes: the term, escaped (`%`, `_`, `\\` doubled) and wrapped in `%…%`, must fit. */
-const LIKE_PATTERN_BYTES = 50;
+/** The longest search term the UI passes on (the database matches substrings with instr(), no pattern limit). */
+const MAX_SEARCH_CHARS = 200;
 
 export function searchTerm(q: string | undefined): string {
-  let bytes = 2;
-  let term = "";
-  for (const char of (q ?? "").trim()) {
-    bytes += new TextEncoder().encode(char).length * (/[%_\\]/.test(char) ? 2 : 1);
-    if (bytes > LIKE_PATTERN_BYTES) break;
-    term += char;
-  }
-  return term;
+  return [...(q ?? "").trim()].slice(0, MAX_SEARCH_CHARS).join("");
 }

@@ -60,6 +60,9 @@ describe("browsing packages", () => {
     // LIKE wildcards in q are literal.
     expect(await packages("pk", "?q=%25")).toEqual([]);
     expect(await packages("pk", "?q=a_t")).toEqual([]);
+    // D1 refuses LIKE patterns over 50 bytes; a long q must still answer (it once was a 500).
+    expect(await packages("pk", `?q=${"x".repeat(200)}`)).toEqual([]);
+    expect((await packages("pk", `?q=${encodeURIComponent("alpha-tool")}`)).map((p) => p.name)).toEqual(["alpha-tool"]);
     expect((await packages("pk", "?limit=1&offset=1")).map((p) => p.name)).toEqual(["beta-lib"]);
     expect((await api("/repositories/pk/packages?limit=0")).status).toBe(400);
   });

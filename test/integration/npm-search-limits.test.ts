@@ -26,6 +26,11 @@ describe("npm search with many words", () => {
     for (const n of [49, 50, 120]) expect(await search(words.slice(0, n).join(" "))).toEqual({ status: 200, names: ["many-words"] });
   });
 
+  it("a word longer than D1's 50-byte LIKE pattern limit answers (no 500)", async () => {
+    expect(await search("y".repeat(120))).toEqual({ status: 200, names: [] });
+    expect(await search(`${words[0]} ${"many-words".repeat(8)}`)).toEqual({ status: 200, names: [] });
+  });
+
   it("every word still counts: one word beyond those filtered in SQL excludes a package", async () => {
     // "zq" is shorter than every other word, so it is one of those left to the in-memory check.
     expect(await search([...words.slice(0, 60), "zq"].join(" "))).toEqual({ status: 200, names: [] });

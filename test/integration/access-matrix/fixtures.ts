@@ -2,6 +2,7 @@
 import { expect } from "vitest";
 import { ADMIN, api, call, createRepository, createToken } from "../../helpers/client";
 import { moduleZip } from "../../helpers/go-modules";
+import { composerSeedZip } from "../../helpers/composer-packages";
 import { chartArchive } from "../../helpers/helm-charts";
 import { debPackage } from "../../helpers/debian-packages";
 import type { FakeUpstream } from "../../helpers/upstream";
@@ -46,6 +47,11 @@ function seedUpstream(upstream: FakeUpstream, repo: RepoFixture): void {
     upstream.files.set(`${base}/mx.test/seed/@v/list`, { contentType: "text/plain", body: "v0.9.0\n" });
     upstream.files.set(`${base}/mx.test/seed/@v/v0.9.0.info`, { contentType: "application/json", body: '{"Version":"v0.9.0","Time":"2020-01-01T00:00:00Z"}' });
   }
+  if (repo.format === "composer") {
+    const entry = { name: "mx/seed", version: "0.9.0", dist: { type: "zip", url: `${UPSTREAM}${base}/dist/mx-seed-0.9.0.zip`, reference: "seedref", shasum: "" }, type: "library" };
+    upstream.files.set(`${base}/p2/mx/seed.json`, { contentType: "application/json", body: JSON.stringify({ packages: { "mx/seed": [entry] }, minified: "composer/2.0" }) });
+    upstream.files.set(`${base}/dist/mx-seed-0.9.0.zip`, { contentType: "application/zip", body: "zip bytes from upstream" });
+  }
   if (repo.format === "debian") {
     upstream.files.set(`${base}/pool/stable/main/mx-seed_1.0_amd64.deb`, { body: "deb from upstream" });
     upstream.files.set(`${base}/repository.key`, { contentType: "application/pgp-keys", body: "-----BEGIN PGP PUBLIC KEY BLOCK----- (upstream)" });
@@ -76,6 +82,7 @@ async function seedHosted(repo: RepoFixture): Promise<void> {
     await must(call(publish.path, { method: "PUT", body: publish.body ?? "" }), 200, "seed cargo");
   }
   if (repo.format === "go") await must(call(`/go/${repo.name}/upload`, { method: "PUT", body: moduleZip("mx.test/seed", "v1.0.0") }), 201, "seed go");
+  if (repo.format === "composer") await must(call(`/composer/${repo.name}`, { method: "PUT", body: composerSeedZip() }), 201, "seed composer");
   if (repo.format === "helm") await must(call(`/helm/${repo.name}/api/charts`, { method: "POST", body: chartArchive("mx-seed", "1.0.0") }), 201, "seed helm");
   if (repo.format === "debian") await must(call(`/debian/${repo.name}/pool/stable/main/upload`, { method: "PUT", body: debPackage({ name: "mx-seed", version: "1.0" }) }), 201, "seed debian");
 }
