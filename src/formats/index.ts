@@ -1,6 +1,7 @@
 /** The format registry: adding a format is its folder plus one line here. */
 import { alpineFormat } from "./alpine";
 import { cargoFormat } from "./cargo";
+import { composerFormat } from "./composer";
 import { debianFormat } from "./debian";
 import { genericFormat } from "./generic";
 import { goFormat } from "./go";
@@ -11,7 +12,7 @@ import { ociFormat } from "./oci";
 import { pypiFormat } from "./pypi";
 import type { FormatModule } from "./types";
 
-export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat, debianFormat, alpineFormat];
+export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat, composerFormat, debianFormat, alpineFormat];
 
 /** Every format name the management API accepts for repositories, served or not yet. */
 export const knownFormats = [

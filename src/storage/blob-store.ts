@@ -2,8 +2,8 @@
  * The R2 blob store. An upload streams to R2 while its four digests are computed; the
  * finished object is deduplicated by sha256 against `package_blob`. Bodies of known size up
  * to the multipart threshold (4 GiB) go in one streamed `put` through a FixedLengthStream;
- * larger or unsized bodies use R2 multipart upload with equal 8 MiB parts, holding one part
- * in memory at a time, so memory stays bounded whatever the file size.
+ * larger or unsized bodies use R2 multipart upload with equal 8 MiB parts from one reused part
+ * buffer, so memory stays bounded whatever the file size.
  * A failed upload leaves no row; an R2 object orphaned by a crash is removed by blob GC.
  */
 import { eq } from "drizzle-orm";
@@ -11,7 +11,7 @@ import { isUniqueViolation, type Database } from "../db/client";
 import type { BlobRow } from "../db/packages";
 import { packageBlobs } from "../db/schema";
 import { RegistryError } from "../errors";
-import { DigestingStream, type DigestingLimits, type Digests } from "./digesting-stream";
+import { copyWithDigests, Digester, forEachChunk, type DigestingLimits, type Digests } from "./digesting-stream";
 
 /** R2 requires equal parts of at least 5 MiB (except the last); 8 MiB allows files up to ~80 GB. */
 export const MULTIPART_PART_SIZE = 8 * 1024 * 1024;
@@ -58,16 +58,12 @@ export class BlobStore {
       throw new RegistryError("too_large", `file exceeds the repository limit of ${options.maxSize} bytes`);
     }
     const key = `${BLOB_KEY_PREFIX}${crypto.randomUUID()}`;
-    const digesting = new DigestingStream(options);
-    const hashed = body.pipeThrough(digesting);
     let digests: Digests;
     try {
       const single = options.declaredSize !== undefined && options.declaredSize <= this.multipartThreshold;
-      if (single) await this.putSingle(key, hashed, options.declaredSize ?? 0);
-      else await this.putMultipart(key, hashed);
-      digests = await digesting.digests;
+      digests = single ? await this.putSingle(key, body, options) : await this.putMultipart(key, body, options);
     } catch (error) {
-      throw digesting.failure ?? interrupted(error);
+      throw interrupted(error);
     }
     const bodyMismatch = digestMismatch(digests, options, "body");
     if (bodyMismatch) {
@@ -85,15 +81,12 @@ export class BlobStore {
   async adopt(key: string, options: StoreBlobOptions = {}): Promise<BlobRow> {
     const object = await this.bucket.get(key);
     if (!object) throw new RegistryError("internal", `uploaded object ${key} is missing`);
-    const digesting = new DigestingStream(options);
-    const drained = object.body.pipeThrough(digesting).pipeTo(new WritableStream());
     let digests: Digests;
     try {
-      await drained;
-      digests = await digesting.digests;
+      digests = await copyWithDigests(object.body, null, options);
     } catch (error) {
       await this.bucket.delete(key);
-      throw digesting.failure ?? error;
+      throw error;
     }
     const uploadMismatch = digestMismatch(digests, options, "upload");
     if (uploadMismatch) {
@@ -108,26 +101,45 @@ export class BlobStore {
     return row ?? null;
   }
 
-  private async putSingle(key: string, stream: ReadableStream<Uint8Array>, size: number): Promise<void> {
+  private async putSingle(key: string, body: ReadableStream<Uint8Array>, options: DigestingLimits & { declaredSize?: number }): Promise<Digests> {
     // R2 needs a stream of known length; FixedLengthStream also fails on a short body.
-    const fixed = new FixedLengthStream(size);
-    try {
-      await Promise.all([this.bucket.put(key, fixed.readable), stream.pipeTo(fixed.writable)]);
-    } catch (error) {
-      await this.bucket.delete(key).catch(() => {});
-      throw error;
-    }
+    const fixed = new FixedLengthStream(options.declaredSize ?? 0);
+    const [copied, stored] = await Promise.allSettled([copyWithDigests(body, fixed.writable, options), this.bucket.put(key, fixed.readable)]);
+    // The copy's error first: it names the broken limit, where R2 only sees a cancelled stream.
+    if (copied.status === "fulfilled" && stored.status === "fulfilled") return copied.value;
+    await this.bucket.delete(key).catch(() => {});
+    throw copied.status === "rejected" ? copied.reason : (stored as PromiseRejectedResult).reason;
   }
 
-  private async putMultipart(key: string, stream: ReadableStream<Uint8Array>): Promise<void> {
+  /** Equal parts from one reused part buffer; each part is uploaded before the buffer is refilled. */
+  private async putMultipart(key: string, body: ReadableStream<Uint8Array>, options: DigestingLimits): Promise<Digests> {
     const upload = await this.bucket.createMultipartUpload(key);
+    const digester = new Digester(options);
+    const part = new Uint8Array(MULTIPART_PART_SIZE);
+    const parts: R2UploadedPart[] = [];
+    let filled = 0;
+    const flush = async () => {
+      parts.push(await upload.uploadPart(parts.length + 1, part.subarray(0, filled)));
+      filled = 0;
+    };
     try {
-      const parts: R2UploadedPart[] = [];
-      for await (const part of equalParts(stream, MULTIPART_PART_SIZE)) {
-        parts.push(await upload.uploadPart(parts.length + 1, part));
-      }
+      const fill = async (chunk: Uint8Array) => {
+        let offset = 0;
+        while (offset < chunk.byteLength) {
+          const take = Math.min(MULTIPART_PART_SIZE - filled, chunk.byteLength - offset);
+          part.set(chunk.subarray(offset, offset + take), filled);
+          filled += take;
+          offset += take;
+          if (filled === MULTIPART_PART_SIZE) await flush();
+        }
+      };
+      await forEachChunk(body, (chunk) => digester.update(chunk), fill);
+      const digests = await digester.finish();
+      if (filled > 0 || parts.length === 0) await flush();
       await upload.complete(parts);
+      return digests;
     } catch (error) {
+      digester.abort(error);
       await upload.abort().catch(() => {});
       throw error;
     }
@@ -162,25 +174,4 @@ export class BlobStore {
 function interrupted(cause: unknown): RegistryError {
   if (cause instanceof RegistryError) return cause;
   return new RegistryError("bad_request", "upload was interrupted before the body was complete", { cause });
-}
-
-/** Re-chunks a stream into Uint8Arrays of exactly `size` bytes (the last may be shorter). */
-async function* equalParts(stream: ReadableStream<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
-  let buffer = new Uint8Array(size);
-  let filled = 0;
-  for await (const chunk of stream) {
-    let offset = 0;
-    while (offset < chunk.byteLength) {
-      const take = Math.min(size - filled, chunk.byteLength - offset);
-      buffer.set(chunk.subarray(offset, offset + take), filled);
-      filled += take;
-      offset += take;
-      if (filled === size) {
-        yield buffer;
-        buffer = new Uint8Array(size);
-        filled = 0;
-      }
-    }
-  }
-  if (filled > 0) yield buffer.subarray(0, filled);
 }

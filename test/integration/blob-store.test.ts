@@ -74,4 +74,27 @@ describe("BlobStore", () => {
     const object = await env.BLOBS.get(blob.r2Key);
     expect(await sha256(await new Response(object?.body).arrayBuffer())).toBe(await sha256(data));
   });
+
+  // Byte streams (request bodies, R2 bodies, Blob streams) are read into two reused buffers:
+  // the stored bytes must be the body's, not a later chunk written over an earlier one.
+  it.each([
+    ["single put", true],
+    ["multipart", false],
+  ])("stores a byte stream of many chunks exactly (%s, reused read buffers)", async (_label, sized) => {
+    const data = bytes(MULTIPART_PART_SIZE * 2 + 3 * 1024 * 1024 + 7, 9);
+    const body = new Blob([data]).stream();
+    expect(() => new Blob([data]).stream().getReader({ mode: "byob" }).releaseLock()).not.toThrow(); // the BYOB path is the one tested
+    const blob = await new BlobStore(openDatabase(env.DB), env.BLOBS, sized ? 64 * 1024 * 1024 : 0).store(body, sized ? { declaredSize: data.length } : {});
+    expect(blob.sha256).toBe(await sha256(data));
+    const object = await env.BLOBS.get(blob.r2Key);
+    expect(await sha256(await new Response(object?.body).arrayBuffer())).toBe(await sha256(data));
+  });
+
+  it("adopts an R2 object by streaming it back (byte stream) with the right digests", async () => {
+    const data = bytes(3 * 1024 * 1024 + 11, 10);
+    await env.BLOBS.put("blobs/adopt-test", data);
+    const blob = await store().adopt("blobs/adopt-test", { expectedSha256: await sha256(data) });
+    expect(blob.sha256).toBe(await sha256(data));
+    expect(blob.size).toBe(data.length);
+  });
 });

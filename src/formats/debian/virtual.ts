@@ -41,6 +41,8 @@ export async function serveVirtualDebian(c: Context<AppEnv>, path: string): Prom
   if (!isIndex && !path.startsWith("pool/")) return null;
   const { virtual, members, hidden } = await loadVirtualHostedMembers(c, "debian");
   if (virtual.repository.kind !== "virtual") return null;
+  // Pool files: the engine serves them from the members this caller may read.
+  if (hidden && !isIndex) return null;
   if (hidden) throw new RegistryError("not_found", `${path.slice(0, 200)} not found: this virtual repository's index covers members you cannot read`);
   if (path === KEY_PATH) return keyResponse(c.req.raw, await virtual.signingKeys.publicKey(openpgpKind));
   const generation = await virtualGeneration(virtual, members);

@@ -110,6 +110,13 @@ function helmSnippets(ctx: SnippetContext): Snippet[] {
   return [{ client: "helm", where: "shell", code: `helm repo add ${ctx.repository} ${ctx.origin}/helm/${ctx.repository}${auth}\nhelm install ${ctx.packageName} ${ctx.repository}/${ctx.packageName}${ctx.version ? ` --version ${ctx.version}` : ""}` }];
 }
 
+function composerSnippets(ctx: SnippetContext): Snippet[] {
+  const url = `${ctx.origin}/composer/${ctx.repository}`;
+  const insecure = ctx.origin.startsWith("http://") ? "\ncomposer config secure-http false" : "";
+  const auth = ctx.needsToken ? `\ncomposer config http-basic.${hostOf(ctx.origin)} token "$REGISTRY_TOKEN"` : "";
+  return [{ client: "composer", where: "shell", code: `composer config repositories.${ctx.repository} composer ${url}${insecure}${auth}\ncomposer require ${ctx.packageName}${ctx.version ? `:${ctx.version}` : ""}` }];
+}
+
 function debianSnippets(ctx: SnippetContext): Snippet[] {
   // Stored file names are `{distribution}/{component}/{name}_{version}_{arch}.deb`.
   const [distribution = "stable", component = "main"] = (ctx.files[0] ?? "").split("/");
@@ -159,6 +166,7 @@ export const installSnippets: Readonly<Record<string, SnippetBuilder>> = {
   cargo: cargoSnippets,
   go: goSnippets,
   helm: helmSnippets,
+  composer: composerSnippets,
   debian: debianSnippets,
   alpine: alpineSnippets,
 };

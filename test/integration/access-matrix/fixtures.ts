@@ -2,6 +2,7 @@
 import { expect } from "vitest";
 import { ADMIN, api, call, createRepository, createToken } from "../../helpers/client";
 import { moduleZip } from "../../helpers/go-modules";
+import { composerSeedZip } from "../../helpers/composer-packages";
 import { chartArchive } from "../../helpers/helm-charts";
 import { debPackage } from "../../helpers/debian-packages";
 import type { FakeUpstream } from "../../helpers/upstream";
@@ -49,6 +50,11 @@ function seedUpstream(upstream: FakeUpstream, repo: RepoFixture): void {
   }
   if (repo.format === "alpine") upstream.files.set(`${base}/${ALPINE_PLACE}/x86_64/APKINDEX.tar.gz`, { contentType: "application/gzip", body: "index signed by the upstream" });
   if (repo.format === "alpine") upstream.files.set(`${base}/${ALPINE_PLACE}/x86_64/mx-seed-1.0-r0.apk`, { body: alpineSeed() });
+  if (repo.format === "composer") {
+    const entry = { name: "mx/seed", version: "0.9.0", dist: { type: "zip", url: `${UPSTREAM}${base}/dist/mx-seed-0.9.0.zip`, reference: "seedref", shasum: "" }, type: "library" };
+    upstream.files.set(`${base}/p2/mx/seed.json`, { contentType: "application/json", body: JSON.stringify({ packages: { "mx/seed": [entry] }, minified: "composer/2.0" }) });
+    upstream.files.set(`${base}/dist/mx-seed-0.9.0.zip`, { contentType: "application/zip", body: "zip bytes from upstream" });
+  }
   if (repo.format === "debian") {
     upstream.files.set(`${base}/pool/stable/main/mx-seed_1.0_amd64.deb`, { body: "deb from upstream" });
     upstream.files.set(`${base}/repository.key`, { contentType: "application/pgp-keys", body: "-----BEGIN PGP PUBLIC KEY BLOCK----- (upstream)" });
@@ -80,6 +86,7 @@ async function seedHosted(repo: RepoFixture): Promise<void> {
   }
   if (repo.format === "go") await must(call(`/go/${repo.name}/upload`, { method: "PUT", body: moduleZip("mx.test/seed", "v1.0.0") }), 201, "seed go");
   if (repo.format === "alpine") await must(call(`/alpine/${repo.name}/${ALPINE_PLACE}`, { method: "PUT", body: alpineSeed() }), 201, "seed alpine");
+  if (repo.format === "composer") await must(call(`/composer/${repo.name}`, { method: "PUT", body: composerSeedZip() }), 201, "seed composer");
   if (repo.format === "helm") await must(call(`/helm/${repo.name}/api/charts`, { method: "POST", body: chartArchive("mx-seed", "1.0.0") }), 201, "seed helm");
   if (repo.format === "debian") await must(call(`/debian/${repo.name}/pool/stable/main/upload`, { method: "PUT", body: debPackage({ name: "mx-seed", version: "1.0" }) }), 201, "seed debian");
 }

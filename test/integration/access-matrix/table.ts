@@ -8,6 +8,7 @@
 import type { Role } from "../../../src/auth/principal";
 import { publishBodyFor } from "../cargo-fixtures";
 import { moduleZip } from "../../helpers/go-modules";
+import { composerSeedZip, packageZip } from "../../helpers/composer-packages";
 import { chartArchive } from "../../helpers/helm-charts";
 import { debianRows } from "./debian-rows";
 import { twineFields, uploadBody, wheel } from "../pypi-fixtures";
@@ -15,7 +16,7 @@ import { alpineRows } from "./alpine-rows";
 import { ociRows } from "./oci-rows";
 import { uiRows } from "./ui-rows";
 
-export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm", "oci", "debian", "alpine"] as const;
+export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm", "oci", "composer", "debian", "alpine"] as const;
 export type Format = (typeof FORMATS)[number];
 export type Kind = "hosted" | "remote" | "virtual";
 export type Visibility = "public" | "private";
@@ -174,6 +175,7 @@ export const seedPackage: Record<Format, { api: string; version: string }> = {
   go: { api: "mx.test/seed", version: "v1.0.0" },
   helm: { api: "mx-seed", version: "1.0.0" },
   oci: { api: "mx-seed", version: "1.0" },
+  composer: { api: "mx/seed", version: "1.0.0" },
   debian: { api: "mx-seed", version: "1.0" },
   alpine: { api: "mx-seed", version: "1.0-r0" },
 };
@@ -337,12 +339,39 @@ export const routes: RouteRow[] = [
     request: ({ repo, p }) => ({ method: "DELETE", path: `/helm/${repo.name}/api/charts/${repo.name}-p${p}/1.0.0` }),
     allowed: byKind(ok(200), ok(405)),
   },
+  // --- composer (Composer sends auth.json's http-basic up front, and asks after a 401: anonymous always gets the challenge) --
+  { id: "composer packages.json", covers: "composer:root", format: "composer", perRepository: true, need: "read", anonymousChallenge: "always", request: ({ repo }) => ({ method: "GET", path: `/composer/${repo.name}/packages.json` }), allowed: () => ok(200) },
+  { id: "composer p2", covers: "composer:read", format: "composer", perRepository: true, need: "read", anonymousChallenge: "always", request: ({ repo }) => ({ method: "GET", path: `/composer/${repo.name}/p2/mx/seed.json` }), allowed: () => ok(200) },
+  {
+    id: "composer dist", covers: "composer:download", format: "composer", perRepository: true, need: "read", anonymousChallenge: "always",
+    // The hosted seed is 1.0.0 (its reference is the zip's sha1; the virtual shields the upstream's), the upstream's 0.9.0.
+    request: async ({ repo }) => ({ method: "GET", path: `/composer/${repo.name}/dists/mx/seed/${repo.kind === "remote" ? "0.9.0/seedref" : `1.0.0/${await composerSeedSha1()}`}.zip` }),
+    allowed: () => ok(200),
+  },
+  { id: "composer search", covers: "composer:search", format: "composer", perRepository: true, need: "read", anonymousChallenge: "always", request: ({ repo }) => ({ method: "GET", path: `/composer/${repo.name}/search.json?q=mx` }), allowed: () => ok(200) },
+  { id: "composer list", covers: "composer:list", format: "composer", perRepository: true, need: "read", anonymousChallenge: "always", request: ({ repo }) => ({ method: "GET", path: `/composer/${repo.name}/list.json` }), allowed: () => ok(200) },
+  {
+    id: "composer upload", covers: "composer:write", format: "composer", perRepository: true, need: "write", anonymousChallenge: "always", viaDeployMember: true,
+    request: ({ repo, p }) => ({ method: "PUT", path: `/composer/${repo.name}?version=1.0.0`, body: packageZip(`mx/${repo.name}-p${p}`) }),
+    allowed: byKind(ok(201), ok(405)),
+  },
+  {
+    id: "composer delete", covers: "composer:delete", format: "composer", perRepository: true, need: "write", anonymousChallenge: "always", viaDeployMember: true,
+    request: ({ repo, p }) => ({ method: "DELETE", path: `/composer/${repo.name}/packages/mx/${repo.name}-p${p}/1.0.0` }),
+    allowed: byKind(ok(204), ok(405)),
+  },
   // --- Web UI (ui-rows.ts) --------------------------------------------------------------
   ...uiRows,
   ...ociRows,
   ...debianRows,
   ...alpineRows,
 ];
+
+/** The sha1 of the composer seed zip (fixtures.ts uploads it): its hosted dist reference. */
+async function composerSeedSha1(): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-1", composerSeedZip());
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 /** The body `cargo publish` sends for `name` 1.0.0. */
 export async function cargoPublish(repo: string, name: string): Promise<CellRequest> {

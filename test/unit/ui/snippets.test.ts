@@ -7,7 +7,7 @@ const ctx = (over: Partial<SnippetContext> = {}): SnippetContext => ({
 
 describe("install snippets", () => {
   it("every format served on main has an entry, and so do the formats landing next", () => {
-    for (const format of ["generic", "maven", "npm", "pypi", "oci", "cargo", "go", "helm"]) expect(installSnippets[format], format).toBeTypeOf("function");
+    for (const format of ["generic", "maven", "npm", "pypi", "oci", "cargo", "go", "helm", "composer"]) expect(installSnippets[format], format).toBeTypeOf("function");
     expect(snippetsFor("conan", ctx())).toEqual([]);
   });
 
@@ -64,5 +64,13 @@ describe("install snippets", () => {
     expect(snippetsFor("generic", ctx({ packageName: "cli", version: "1.0", files: ["cli.tar.gz"] }))[0]?.code).toBe("curl -fLO https://registry.example.com/generic/libs/cli/1.0/cli.tar.gz");
     expect(snippetsFor("oci", ctx({ packageName: "app", version: "v1" }))[0]?.code).toBe("docker pull registry.example.com/libs/app:v1");
     expect(snippetsFor("go", ctx({ packageName: "example.com/mod", version: "v1.2.0" }))[0]?.code).toContain("go get example.com/mod@v1.2.0");
+  });
+
+  it("composer adds the repository, http-basic with the token placeholder when private, and secure-http only over http", () => {
+    const open = snippetsFor("composer", ctx({ packageName: "acme/tools", version: "1.2.0" }))[0]?.code ?? "";
+    expect(open).toBe("composer config repositories.libs composer https://registry.example.com/composer/libs\ncomposer require acme/tools:1.2.0");
+    const closed = snippetsFor("composer", ctx({ origin: "http://127.0.0.1:8787", packageName: "acme/tools", needsToken: true }))[0]?.code ?? "";
+    expect(closed).toContain("composer config secure-http false");
+    expect(closed).toContain('composer config http-basic.127.0.0.1:8787 token "$REGISTRY_TOKEN"');
   });
 });
