@@ -1,4 +1,5 @@
 /** The format registry: adding a format is its folder plus one line here. */
+import { alpineFormat } from "./alpine";
 import { cargoFormat } from "./cargo";
 import { composerFormat } from "./composer";
 import { debianFormat } from "./debian";
@@ -14,7 +15,7 @@ import { rpmFormat } from "./rpm";
 import { rubygemsFormat } from "./rubygems";
 import type { FormatModule } from "./types";
 
-export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat, composerFormat, rubygemsFormat, nugetFormat, debianFormat, rpmFormat];
+export const formats: readonly FormatModule[] = [genericFormat, mavenFormat, npmFormat, pypiFormat, cargoFormat, goFormat, helmFormat, ociFormat, composerFormat, rubygemsFormat, nugetFormat, debianFormat, rpmFormat, alpineFormat];
 
 /** Every format name the management API accepts for repositories, served or not yet. */
 export const knownFormats = [

@@ -13,12 +13,13 @@ import { toHex } from "../auth/crypto";
 import { findCacheEntry, saveCacheEntry, type CacheEntryWithBlob } from "../db/cache-entries";
 import { openDatabase, type Database } from "../db/client";
 import type { BlobRow } from "../db/packages";
-import { findRemoteConfig, findRepository } from "../db/repositories";
+import { findRemoteConfig, findRepository, findRepositoryById } from "../db/repositories";
 import type { Bindings } from "../env";
 import { RegistryError } from "../errors";
 import type { DocumentRecipe, ProxyTarget, SourceDocument } from "../formats/types";
 import { HostedSource, type SourceContext } from "../repositories/hosted-source";
 import { BlobStore } from "../storage/blob-store";
+import { SigningKeyStore } from "../signing/key-store";
 import { upstreamUrl } from "./upstream";
 
 const recipes = new Map<string, DocumentRecipe>();
@@ -74,12 +75,18 @@ export class DocumentBuilder extends DurableObject<Bindings> {
     const recipe = findRecipe(request.recipe);
     const context = backgroundContext(db, this.env.BLOBS, this.env);
     const documents = await readSources(request, recipe, context);
-    const merged = await recipe.merge(documents, request.target.document?.params ?? {}, request.now);
+    const merged = await recipe.merge(documents, request.target.document?.params ?? {}, request.now, {
+      signingKeys: async () => {
+        const repository = await findRepositoryById(db, request.repositoryId);
+        if (!repository) throw new RegistryError("not_found", "repository not found");
+        return new SigningKeyStore(repository, { bucket: this.env.BLOBS, secret: this.env.CREDENTIALS_KEY, locks: this.env.LOCKS });
+      },
+    });
     if (merged === null) return { status: "missing" };
     if (merged.provenance) {
       await storeDocument(db, this.env.BLOBS, request.repositoryId, provenanceKey(request.key), request.fingerprint, "application/json", JSON.stringify(merged.provenance));
     }
-    const blobId = await storeDocument(db, this.env.BLOBS, request.repositoryId, request.key, request.fingerprint, request.contentType, merged.text);
+    const blobId = await storeDocument(db, this.env.BLOBS, request.repositoryId, request.key, request.fingerprint, request.contentType, merged.bytes ?? merged.text);
     return { status: "ok", blobId };
   }
 }
@@ -120,8 +127,8 @@ async function readSources(request: BuildRequest, recipe: DocumentRecipe, contex
   return texts.filter((t): t is SourceDocument => t !== null);
 }
 
-async function storeDocument(db: Database, bucket: R2Bucket, repositoryId: number, key: string, fingerprint: string, contentType: string, text: string): Promise<number> {
-  const bytes = new TextEncoder().encode(text);
+async function storeDocument(db: Database, bucket: R2Bucket, repositoryId: number, key: string, fingerprint: string, contentType: string, text: string | Uint8Array): Promise<number> {
+  const bytes = typeof text === "string" ? new TextEncoder().encode(text) : text;
   const blob = await new BlobStore(db, bucket).store(new Blob([bytes]).stream(), { declaredSize: bytes.byteLength });
   await saveCacheEntry(db, repositoryId, key, { kind: "metadata", blobId: blob.id, contentType, etag: fingerprint, lastModified: null }, Date.now());
   return blob.id;

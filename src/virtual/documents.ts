@@ -14,6 +14,7 @@ import { RegistryError } from "../errors";
 import type { DocumentRecipe, DocumentTarget, ProxyTarget, Provenance, SourceDocument } from "../formats/types";
 import type { SourceContext } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
+import { signingKeysFor } from "../signing/key-store";
 import { derivedDocument, findRecipe, fingerprintOf, provenanceKey, type SourceRef } from "./derived-document";
 import { hostedRepositoryRevision, hostedRevision, membersServing, shields, type Member } from "./members";
 import type { CacheStatus, RemoteHit } from "./remote-source";
@@ -95,6 +96,8 @@ export interface BuiltDocument {
   /** Stored document (precomputed) or merged bytes (per request). */
   blob?: BlobRow;
   text?: string;
+  /** Merged binary document (per request). */
+  bytes?: Uint8Array;
   fingerprint?: string;
   members: string[];
   cache: CacheStatus;
@@ -188,9 +191,9 @@ async function perRequest(engine: EngineContext, target: ProxyTarget, recipe: Do
   );
   const documents = found.all.map((m) => texts.get(m.repository.name)).filter((d) => d !== undefined);
   if (documents.length === 0) return null;
-  const merged = await recipe.merge(documents, params, Date.now());
+  const merged = await recipe.merge(documents, params, Date.now(), { signingKeys: async () => signingKeysFor(engine.repository, engine.ctx) });
   if (!merged) return null;
-  return { text: merged.text, members: documents.map((d) => d.member), cache: worstCache(found.remote.map((r) => r.cache)) };
+  return { text: merged.text, ...(merged.bytes ? { bytes: merged.bytes } : {}), members: documents.map((d) => d.member), cache: worstCache(found.remote.map((r) => r.cache)) };
 }
 
 /** The merged document a metadata target names; null when no member has it. */

@@ -30,3 +30,18 @@ export async function countRoundTrips(request: Request, vars: Record<string, str
   await waitOnExecutionContext(ctx);
   return { response: new Response(request.method === "HEAD" || response.status === 304 ? null : body, response), counts: snapshot, calls };
 }
+
+/**
+ * The round trips of a warm GET of `url` (Bearer `token`, or anonymous): one request first
+ * (fills caches, builds what a first read builds; must answer 200), the buffered download
+ * counts flushed, then the measured request.
+ */
+export async function warmReadRoundTrips(url: string, token: string | null): Promise<RoundTrips> {
+  const request = () => new Request(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const first = await countRoundTrips(request());
+  if (first.response.status !== 200) throw new Error(`${url}: ${first.response.status} on the warming read`);
+  const { flushDownloads } = await import("../../src/repositories/download-counter");
+  const { openDatabase } = await import("../../src/db/client");
+  await flushDownloads(openDatabase(env.DB));
+  return (await countRoundTrips(request())).counts;
+}

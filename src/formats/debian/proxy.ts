@@ -26,10 +26,12 @@ const BY_HASH = /^dists\/[a-zA-Z0-9][a-zA-Z0-9._+~/-]{0,200}\/by-hash\/(SHA256|S
 /** Other upstream index paths a mirror passes through (i18n, Contents, source indexes). */
 const UPSTREAM_DISTS = /^dists\/[A-Za-z0-9._+~/-]{1,300}$/;
 
+// Index files and the key change without a revision bump (the IndexBuilder switches generations
+// after its debounce; a rotation replaces the key): never served from a revision-keyed cache.
 export function classifyDebianPath(path: string, _request: Request, _base: string): ProxyTarget | null {
-  if (path === KEY_PATH) return { kind: "metadata", path, packageKey: null };
+  if (path === KEY_PATH) return { kind: "metadata", path, packageKey: null, changesWithoutRevision: true };
   if (BY_HASH.test(path)) return { kind: "artifact", path, packageKey: null };
-  if (DISTS.test(path) || (UPSTREAM_DISTS.test(path) && !path.includes(".."))) return { kind: "metadata", path, packageKey: null };
+  if (DISTS.test(path) || (UPSTREAM_DISTS.test(path) && !path.includes(".."))) return { kind: "metadata", path, packageKey: null, changesWithoutRevision: true };
   const pool = parsePoolPath(path);
   if (pool) return { kind: "artifact", path, packageKey: pool.name };
   // Upstream pools are laid out by source package (pool/main/h/hello/…): artifacts too.

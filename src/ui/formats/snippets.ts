@@ -152,6 +152,24 @@ function debianSnippets(ctx: SnippetContext): Snippet[] {
   ];
 }
 
+function alpineSnippets(ctx: SnippetContext): Snippet[] {
+  // Stored file names are `{branch}/{repository}/{arch}/{name}-{version}.apk`.
+  const [branch = "v3.20", repository = "main"] = (ctx.files[0] ?? "").split("/").length === 4 ? (ctx.files[0] ?? "").split("/") : [];
+  const base = `${ctx.origin}/alpine/${ctx.repository}`;
+  const line = ctx.needsToken ? base.replace(/^(https?:\/\/)/, "$1token:$REGISTRY_TOKEN@") : base;
+  const auth = ctx.needsToken ? ` --user token --password "$REGISTRY_TOKEN"` : "";
+  return [
+    {
+      client: "apk",
+      where: "shell",
+      code:
+        `cd /etc/apk/keys && sudo wget -q --content-disposition${auth} ${base}/key\n` +
+        `echo "${line}/${branch}/${repository}" | sudo tee -a /etc/apk/repositories\n` +
+        `sudo apk update && sudo apk add ${ctx.packageName}${ctx.version ? `=${ctx.version}` : ""}`,
+    },
+  ];
+}
+
 /** Format name → its clients' snippets. A new format adds one entry here. */
 export const installSnippets: Readonly<Record<string, SnippetBuilder>> = {
   generic: genericSnippets,
@@ -165,6 +183,7 @@ export const installSnippets: Readonly<Record<string, SnippetBuilder>> = {
   composer: composerSnippets,
   rubygems: rubygemsSnippets,
   debian: debianSnippets,
+  alpine: alpineSnippets,
 };
 
 export function snippetsFor(format: string, ctx: SnippetContext): Snippet[] {

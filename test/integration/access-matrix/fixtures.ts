@@ -11,6 +11,7 @@ import { UPSTREAM } from "../../helpers/upstream";
 import { buildGem } from "../rubygems-fixtures";
 import { ociSeed, ociUpstreamSeed } from "./oci-rows";
 import { nugetPush, seedNuGetUpstream } from "./nuget-rows";
+import { ALPINE_PLACE, alpineSeed } from "./alpine-rows";
 import { cargoPublish, npmPublish, pypiUpload, repoName, users, type CredentialSpec, type RepoFixture } from "./table";
 
 /** Secrets the suite creates; no API response may contain any of them. */
@@ -50,6 +51,8 @@ function seedUpstream(upstream: FakeUpstream, repo: RepoFixture): void {
     upstream.files.set(`${base}/mx.test/seed/@v/list`, { contentType: "text/plain", body: "v0.9.0\n" });
     upstream.files.set(`${base}/mx.test/seed/@v/v0.9.0.info`, { contentType: "application/json", body: '{"Version":"v0.9.0","Time":"2020-01-01T00:00:00Z"}' });
   }
+  if (repo.format === "alpine") upstream.files.set(`${base}/${ALPINE_PLACE}/x86_64/APKINDEX.tar.gz`, { contentType: "application/gzip", body: "index signed by the upstream" });
+  if (repo.format === "alpine") upstream.files.set(`${base}/${ALPINE_PLACE}/x86_64/mx-seed-1.0-r0.apk`, { body: alpineSeed() });
   if (repo.format === "composer") {
     const entry = { name: "mx/seed", version: "0.9.0", dist: { type: "zip", url: `${UPSTREAM}${base}/dist/mx-seed-0.9.0.zip`, reference: "seedref", shasum: "" }, type: "library" };
     upstream.files.set(`${base}/p2/mx/seed.json`, { contentType: "application/json", body: JSON.stringify({ packages: { "mx/seed": [entry] }, minified: "composer/2.0" }) });
@@ -98,6 +101,7 @@ async function seedHosted(repo: RepoFixture): Promise<void> {
     await must(call(publish.path, { method: "PUT", body: publish.body ?? "" }), 200, "seed cargo");
   }
   if (repo.format === "go") await must(call(`/go/${repo.name}/upload`, { method: "PUT", body: moduleZip("mx.test/seed", "v1.0.0") }), 201, "seed go");
+  if (repo.format === "alpine") await must(call(`/alpine/${repo.name}/${ALPINE_PLACE}`, { method: "PUT", body: alpineSeed() }), 201, "seed alpine");
   if (repo.format === "composer") await must(call(`/composer/${repo.name}`, { method: "PUT", body: composerSeedZip() }), 201, "seed composer");
   if (repo.format === "rubygems") await must(call(`/rubygems/${repo.name}/api/v1/gems`, { method: "POST", body: await buildGem("mx-seed", "1.0.0") }), 200, "seed rubygems");
   if (repo.format === "helm") await must(call(`/helm/${repo.name}/api/charts`, { method: "POST", body: chartArchive("mx-seed", "1.0.0") }), 201, "seed helm");

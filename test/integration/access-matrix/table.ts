@@ -14,11 +14,12 @@ import { chartArchive } from "../../helpers/helm-charts";
 import { debianRows } from "./debian-rows";
 import { twineFields, uploadBody, wheel } from "../pypi-fixtures";
 import { nugetRows } from "./nuget-rows";
+import { alpineRows } from "./alpine-rows";
 import { ociRows } from "./oci-rows";
 import { rpmRows } from "./rpm-rows";
 import { uiRows } from "./ui-rows";
 
-export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm", "oci", "composer", "rubygems", "nuget", "debian", "rpm"] as const;
+export const FORMATS = ["generic", "maven", "npm", "pypi", "cargo", "go", "helm", "oci", "composer", "rubygems", "nuget", "debian", "rpm", "alpine"] as const;
 export type Format = (typeof FORMATS)[number];
 export type Kind = "hosted" | "remote" | "virtual";
 export type Visibility = "public" | "private";
@@ -182,6 +183,7 @@ export const seedPackage: Record<Format, { api: string; version: string }> = {
   nuget: { api: "mx-seed", version: "1.0.0" },
   debian: { api: "mx-seed", version: "1.0" },
   rpm: { api: "mx-seed", version: "1.0-1" },
+  alpine: { api: "mx-seed", version: "1.0-r0" },
 };
 
 export const routes: RouteRow[] = [
@@ -401,6 +403,7 @@ export const routes: RouteRow[] = [
   ...nugetRows,
   ...debianRows,
   ...rpmRows,
+  ...alpineRows,
 ];
 
 /** The sha1 of the composer seed zip (fixtures.ts uploads it): its hosted dist reference. */

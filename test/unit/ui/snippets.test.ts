@@ -23,6 +23,18 @@ describe("install snippets", () => {
     expect(secret).toContain("machine registry.example.com/debian/libs login token password $REGISTRY_TOKEN");
   });
 
+  it("apk: the key saved under its served name in /etc/apk/keys, a repositories line, apk add", () => {
+    const [apk] = snippetsFor("alpine", ctx({ packageName: "hello", version: "1.0-r0", files: ["edge/testing/x86_64/hello-1.0-r0.apk"] }));
+    expect(apk?.code).toBe(
+      "cd /etc/apk/keys && sudo wget -q --content-disposition https://registry.example.com/alpine/libs/key\n" +
+        'echo "https://registry.example.com/alpine/libs/edge/testing" | sudo tee -a /etc/apk/repositories\n' +
+        "sudo apk update && sudo apk add hello=1.0-r0",
+    );
+    const secret = snippetsFor("alpine", ctx({ needsToken: true }))[0]?.code ?? "";
+    expect(secret).toContain('--user token --password "$REGISTRY_TOKEN"');
+    expect(secret).toContain("https://token:$REGISTRY_TOKEN@registry.example.com/alpine/libs/v3.20/main");
+  });
+
   it("npm, yarn and pnpm with the real registry URL; a scoped package sets its scope's registry", () => {
     const plain = snippetsFor("npm", ctx());
     expect(plain.map((s) => s.client)).toEqual(["npm", "npm", "yarn", "pnpm"]);
