@@ -26,17 +26,18 @@ const BY_HASH = /^dists\/[a-zA-Z0-9][a-zA-Z0-9._+~/-]{0,200}\/by-hash\/(SHA256|S
 /** Other upstream index paths a mirror passes through (i18n, Contents, source indexes). */
 const UPSTREAM_DISTS = /^dists\/[A-Za-z0-9._+~/-]{1,300}$/;
 
-// Index files and the key change without a revision bump (the IndexBuilder switches generations
-// after its debounce; a rotation replaces the key): never served from a revision-keyed cache.
+// Index files, the key and pool files change without a revision bump (the IndexBuilder switches
+// generations after its debounce, and a deleted file stays downloadable until then; a rotation
+// replaces the key): never served from a revision-keyed cache. by-hash files are content-addressed.
 export function classifyDebianPath(path: string, _request: Request, _base: string): ProxyTarget | null {
   if (path === KEY_PATH) return { kind: "metadata", path, packageKey: null, changesWithoutRevision: true };
   if (BY_HASH.test(path)) return { kind: "artifact", path, packageKey: null };
   if (DISTS.test(path) || (UPSTREAM_DISTS.test(path) && !path.includes(".."))) return { kind: "metadata", path, packageKey: null, changesWithoutRevision: true };
   const pool = parsePoolPath(path);
-  if (pool) return { kind: "artifact", path, packageKey: pool.name };
+  if (pool) return { kind: "artifact", path, packageKey: pool.name, changesWithoutRevision: true };
   // Upstream pools are laid out by source package (pool/main/h/hello/…): artifacts too.
   if (/^pool\/[A-Za-z0-9._+~/-]{1,300}\.(?:deb|udeb|dsc|tar\.[a-z0-9]+|diff\.gz|buildinfo|changes)$/.test(path) && !path.includes("..")) {
-    return { kind: "artifact", path, packageKey: /\/([a-z0-9][a-z0-9+.-]+)_[^/]*$/.exec(path)?.[1] ?? null };
+    return { kind: "artifact", path, packageKey: /\/([a-z0-9][a-z0-9+.-]+)_[^/]*$/.exec(path)?.[1] ?? null, changesWithoutRevision: true };
   }
   return null;
 }

@@ -24,18 +24,19 @@ const HASHED = /(^|\/)repodata\/[0-9a-f]{64}-[a-z_]+\.xml(\.gz|\.zst|\.xz|\.bz2)
 const UPSTREAM_REPODATA = /^(?:[A-Za-z0-9._+~-]+\/){0,8}repodata\/[A-Za-z0-9._-]{1,200}$/;
 const UPSTREAM_RPM = /^(?:[A-Za-z0-9._+~-]+\/){0,10}([A-Za-z0-9._+~^-]+)\.rpm$/;
 
-// Index files and the key change without a revision bump (the IndexBuilder switches generations
-// after its debounce; a rotation replaces the key): never served from a revision-keyed cache.
+// Repodata, the key and package files change without a revision bump (the IndexBuilder switches
+// generations after its debounce, and a deleted package stays downloadable until then; a rotation
+// replaces the key): never served from a revision-keyed cache. Hashed repodata is content-addressed.
 export function classifyRpmPath(path: string, _request: Request, _base: string): ProxyTarget | null {
   if (path.includes("..")) return null;
   if (path === KEY_PATH) return { kind: "metadata", path, packageKey: null, changesWithoutRevision: true };
   if (HASHED.test(path)) return { kind: "artifact", path, packageKey: null };
   if (UPSTREAM_REPODATA.test(path)) return { kind: "metadata", path, packageKey: null, changesWithoutRevision: true };
   const parsed = parseRpmPath(path);
-  if (parsed?.kind === "package") return { kind: "artifact", path, packageKey: parsed.name.toLowerCase() };
+  if (parsed?.kind === "package") return { kind: "artifact", path, packageKey: parsed.name.toLowerCase(), changesWithoutRevision: true };
   const upstream = UPSTREAM_RPM.exec(path);
   // Upstream trees name packages by file only: the name is what precedes `-{version}-{release}.{arch}`.
-  if (upstream) return { kind: "artifact", path, packageKey: /^(.+)-[^-]+-[^-]+\.[^.]+$/.exec(upstream[1] ?? "")?.[1]?.toLowerCase() ?? null };
+  if (upstream) return { kind: "artifact", path, packageKey: /^(.+)-[^-]+-[^-]+\.[^.]+$/.exec(upstream[1] ?? "")?.[1]?.toLowerCase() ?? null, changesWithoutRevision: true };
   return null;
 }
 
