@@ -46,7 +46,8 @@ export function apkPlace(path: string): (Place & { filename: string; name: strin
  */
 export function indexTarget(place: Place, virtual?: { repository: string; keyFingerprint: string }): ProxyTarget {
   const path = `${place.branch}/${place.repository}/${place.arch}/${INDEX_FILE}`;
-  const target: ProxyTarget = { kind: "metadata", path, packageKey: null };
+  // A key rotation re-signs the index without a revision bump: never from a revision-keyed cache.
+  const target: ProxyTarget = { kind: "metadata", path, packageKey: null, changesWithoutRevision: true };
   if (!virtual) return target;
   return {
     ...target,
