@@ -48,7 +48,9 @@ describe.skipIf(!available && !isCI())(`management API fuzzing (schemathesis ${S
       "--header", `Authorization: Bearer ${registry.adminToken}`,
       "--checks", CHECKS.join(","),
       "--max-time", String(MAX_SECONDS),
-      "--workers", "2",
+      // One worker: Hypothesis' lambda-source cache is not thread-safe, and with two workers
+      // schemathesis 4.32.5 crashed once in CI inside get_pretty_function_description.
+      "--workers", "1",
       "--request-timeout", "30",
       "--seed", seed,
       "--report", "junit", "--report-dir", reports,
