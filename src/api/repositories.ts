@@ -12,6 +12,7 @@ import type { AppEnv } from "../env";
 import { RegistryError } from "../errors";
 import { changeRepository, createRepository, describeRepository } from "../repositories/admin";
 import { auditActor } from "../auth/audit-actor";
+import { afterMembersChanged } from "../repositories/write-hooks";
 import { SigningKeyStore } from "../signing/key-store";
 import { repositoryWithRole, requireInstanceAdmin, visibleRepository } from "./guards";
 import { declareRoute, pathParams } from "./openapi";
@@ -41,6 +42,7 @@ repositoryRoutes.post("/", async (c) => {
   const db = openDatabase(c.env.DB);
   const repository = await createRepository(db, input, c.env.CREDENTIALS_KEY, principal);
   await recordAudit(db, { ...auditActor(principal), action: "repository.create", repository: repository.name, detail: { format: input.format, kind: input.kind }, requestId: c.var.requestId });
+  await afterMembersChanged(repository, c.env.INDEXES);
   return c.json(await describeRepository(db, repository, principal), 201);
 });
 
@@ -78,6 +80,7 @@ repositoryRoutes.patch("/:name", async (c) => {
   await recordAudit(db, { ...auditActor(principal), action: "repository.update", repository: repository.name, detail: { fields: Object.keys(input) }, requestId: c.var.requestId });
   const changed = await findRepository(db, repository.name);
   if (!changed) throw new RegistryError("not_found", `repository ${repository.name} not found`);
+  if (input.members !== undefined) await afterMembersChanged(changed, c.env.INDEXES);
   return c.json(await describeRepository(db, changed, principal));
 });
 

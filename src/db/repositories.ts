@@ -112,6 +112,12 @@ export async function virtualsContaining(db: Database, memberId: number): Promis
   return rows.map((r) => r.name);
 }
 
+/** Ids of the virtual repositories that list this repository as a member (the IndexBuilder chains their builds). */
+export async function virtualIdsContaining(db: Database, memberId: number): Promise<number[]> {
+  const rows = await db.select({ id: virtualMembers.virtualId }).from(virtualMembers).where(eq(virtualMembers.memberId, memberId));
+  return rows.map((r) => r.id);
+}
+
 export async function deleteRepository(db: Database, id: number): Promise<void> {
   await db.delete(repositories).where(eq(repositories.id, id));
   forgetCachedRepositories();

@@ -251,6 +251,13 @@ export interface IndexSpec {
   contentType: string;
   /** Builds the document from the repository's hosted content. */
   build(reader: PackageReader, context: IndexBuildContext): Promise<string>;
+  /**
+   * Also built for virtual repositories, from `context.members` (Debian, RPM, Alpine: merged
+   * and re-signed with the virtual's key). The IndexBuilder of a hosted repository schedules
+   * the builds of the virtuals containing it after each of its own builds, so a virtual's
+   * index is a stored document like a hosted one, never built on the read path.
+   */
+  virtual?: boolean;
 }
 
 /**

@@ -206,10 +206,10 @@ export class HostedSource implements PackageReader, PackageWriter {
     return (await findRepositoryDocument(this.ctx.db, this.repository.id, key)).document;
   }
 
-  /** Builds this repository's indexes now (queued behind a running build): a virtual repository whose members changed. */
-  async rebuildIndexes(): Promise<void> {
+  /** Schedules a (debounced) build of this repository's indexes: a virtual one that has none stored yet. */
+  async scheduleIndexes(): Promise<void> {
     const builders = this.ctx.env?.INDEXES;
-    if (builders) await builders.get(builders.idFromName(String(this.repository.id))).buildNow(this.repository.id);
+    if (builders) await builders.get(builders.idFromName(String(this.repository.id))).schedule(this.repository.id);
   }
 
   findPackageDocument(lowerName: string, key: string): Promise<{ pkg: PackageRow; document: DerivedDocument | null } | null> {

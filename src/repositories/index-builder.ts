@@ -9,15 +9,20 @@
  *   one more build follows.
  * - A build reads the repository revision first, builds every index through a PackageReader
  *   and stores each as derived document `index:{format}:{name}` for that revision.
- * - `buildNow()` is for a reader that finds the stored index older than the repository.
+ * - `buildNow()` is for a reader that finds the stored index older than the repository, and
+ *   for changes that must show at once (a virtual's members changed, a signing key rotated).
+ * - Virtual repositories build only the specs marked `virtual` (from their hosted members).
+ *   After a hosted repository's build, the virtuals containing it are scheduled (a short
+ *   debounce: the member's own debounce already coalesced the burst), so a virtual's index
+ *   follows its members' writes without any reader building it.
  * - A build may store assets (files its document names: Debian `Packages.gz`, signatures) as
  *   derived documents `asset:{format}:{sha256}`; those of the last two builds are kept (a
  *   client that read the previous `InRelease` still finds its files by hash), older ones deleted.
  */
 import { DurableObject } from "cloudflare:workers";
 import { toHex } from "../auth/crypto";
-import { openDatabase } from "../db/client";
-import { findRepositoryById, listMembers } from "../db/repositories";
+import { openDatabase, type Database } from "../db/client";
+import { findRepositoryById, listMembers, virtualIdsContaining } from "../db/repositories";
 import type { Bindings } from "../env";
 import { findFormat } from "../formats";
 import type { IndexBuildContext } from "../formats/types";
@@ -26,6 +31,8 @@ import { backgroundSource } from "./background";
 import type { HostedSource } from "./hosted-source";
 
 export const DEBOUNCE_MS = 2_000;
+/** A virtual's build after one of its members was built (bursts were coalesced by the member). */
+export const VIRTUAL_DEBOUNCE_MS = 500;
 export const MAX_DELAY_MS = 30_000;
 
 export const indexKey = (format: string, name: string): string => `index:${format}:${name}`;
@@ -44,11 +51,11 @@ export class IndexBuilder extends DurableObject<Bindings> {
   private running: Promise<number | null> = Promise.resolve(null);
   private building = false;
 
-  async schedule(repositoryId: number, now = Date.now()): Promise<void> {
+  async schedule(repositoryId: number, now = Date.now(), debounceMs = DEBOUNCE_MS): Promise<void> {
     const state = await this.state(repositoryId);
     const first = state.firstPendingAt ?? now;
     await this.ctx.storage.put("state", { ...state, repositoryId, firstPendingAt: first } satisfies BuilderState);
-    await this.ctx.storage.setAlarm(Math.min(now + DEBOUNCE_MS, first + MAX_DELAY_MS));
+    await this.ctx.storage.setAlarm(Math.min(now + debounceMs, first + MAX_DELAY_MS));
   }
 
   override async alarm(): Promise<void> {
@@ -91,7 +98,8 @@ export class IndexBuilder extends DurableObject<Bindings> {
     await this.ctx.storage.put("state", { ...state, firstPendingAt: null } satisfies BuilderState);
     const db = openDatabase(this.env.DB);
     const repository = await findRepositoryById(db, state.repositoryId);
-    const specs = repository ? (findFormat(repository.format)?.indexes ?? []) : [];
+    const virtual = repository?.kind === "virtual";
+    const specs = repository ? (findFormat(repository.format)?.indexes ?? []).filter((spec) => !virtual || spec.virtual) : [];
     if (!repository || specs.length === 0) return null;
     const source = backgroundSource(this.env, repository, "index-builder", "format", db);
     const { repository: revision } = await source.revisions(null);
@@ -105,7 +113,7 @@ export class IndexBuilder extends DurableObject<Bindings> {
         return blob;
       },
       signingKeys: new SigningKeyStore(repository, { bucket: this.env.BLOBS, secret: this.env.CREDENTIALS_KEY, locks: this.env.LOCKS }),
-      members: repository.kind === "virtual"
+      members: virtual
         ? (await listMembers(db, repository.id))
             .filter((m) => m.repository.kind === "hosted" && m.repository.format === repository.format)
             .map((m) => ({ id: m.repository.id, reader: backgroundSource(this.env, m.repository, "index-builder", "format", db) }))
@@ -116,9 +124,20 @@ export class IndexBuilder extends DurableObject<Bindings> {
       await source.storeDerivedDocument(indexKey(repository.format, spec.name), revision, text, spec.contentType);
     }
     await this.pruneAssets(source, [...assets]);
+    if (!virtual) await this.scheduleVirtuals(db, repository.id);
     const latest = (await this.ctx.storage.get<BuilderState>("state")) ?? state;
     await this.ctx.storage.put("state", { ...latest, builds: latest.builds + 1, lastBuiltRevision: revision } satisfies BuilderState);
     return revision;
+  }
+
+  /** Schedules the builds of the virtual repositories containing this one whose format builds virtual indexes. */
+  private async scheduleVirtuals(db: Database, memberId: number): Promise<void> {
+    const builders = this.env.INDEXES;
+    for (const id of await virtualIdsContaining(db, memberId)) {
+      const virtual = await findRepositoryById(db, id);
+      if (!virtual || !findFormat(virtual.format)?.indexes?.some((spec) => spec.virtual)) continue;
+      await builders.get(builders.idFromName(String(id))).schedule(id, Date.now(), VIRTUAL_DEBOUNCE_MS);
+    }
   }
 
   /** Keeps the assets of this build and the previous one; older builds' assets are deleted. */

@@ -7,6 +7,7 @@ import { findFormat } from "../formats";
 import type { PackageChangedEvent } from "../formats/types";
 import type { IndexBuilder } from "./index-builder";
 import type { PackageWriter } from "./package-source";
+import type { Repository } from "./model";
 
 export type WriteOrigin = "format" | "api" | "cleanup";
 
@@ -20,4 +21,14 @@ export async function afterPackageChange(
   if (format?.indexes?.length && indexBuilders) {
     await indexBuilders.get(indexBuilders.idFromName(String(event.repository.id))).schedule(event.repository.id);
   }
+}
+
+/**
+ * After a virtual repository was created or its members changed: formats whose virtual
+ * indexes are stored documents (IndexSpec.virtual) rebuild them before the call answers, so
+ * the next read sees the new members and no reader ever builds one.
+ */
+export async function afterMembersChanged(repository: Repository, indexBuilders: DurableObjectNamespace<IndexBuilder>): Promise<void> {
+  if (repository.kind !== "virtual" || !findFormat(repository.format)?.indexes?.some((spec) => spec.virtual)) return;
+  await indexBuilders.get(indexBuilders.idFromName(String(repository.id))).buildNow(repository.id);
 }

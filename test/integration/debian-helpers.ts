@@ -15,9 +15,9 @@ export async function repositoryId(name: string): Promise<number> {
 
 export const builderOf = async (repo: string) => env.INDEXES.get(env.INDEXES.idFromName(String(await repositoryId(repo))));
 
-/** Runs the IndexBuilder's pending alarm (the debounced rebuild) now. */
-export async function rebuild(repo: string): Promise<void> {
-  await runDurableObjectAlarm(await builderOf(repo));
+/** Runs the IndexBuilder's pending alarm (the debounced rebuild) now; false when none was scheduled. */
+export async function rebuild(repo: string): Promise<boolean> {
+  return runDurableObjectAlarm(await builderOf(repo));
 }
 
 export async function text(repo: string, path: string, token?: string | null): Promise<{ status: number; body: string; res: Response }> {

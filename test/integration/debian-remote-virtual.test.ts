@@ -2,12 +2,12 @@
 // (deb.debian.org layout, mocked at the network), InRelease/Release.gpg/Packages passed
 // through byte for byte, pool and by-hash files cached as immutable. Virtual: its hosted
 // members' packages merged into its own generation, signed with the virtual's key, rebuilt
-// when a member changed, pool files served from the member the index chose.
+// by its IndexBuilder after a member's build (never by a read), pool files served from the member the index chose.
 import { describe, expect, it } from "vitest";
 import { verifyClearSigned } from "../../src/signing/openpgp";
 import { api, call, createRepository, createToken, sha256 } from "../helpers/client";
 import { UPSTREAM, useFakeUpstream } from "../helpers/upstream";
-import { checkConsistency, rebuild, text, uploadDeb } from "./debian-helpers";
+import { builderOf, checkConsistency, rebuild, text, uploadDeb } from "./debian-helpers";
 
 const upstream = useFakeUpstream();
 
@@ -52,6 +52,8 @@ describe("Debian virtual", () => {
     expect((await uploadDeb("deb-vb", { name: "only-b", version: "2.0" }, "testing/main")).status).toBe(201);
     await rebuild("deb-va");
     await rebuild("deb-vb");
+    // The members' builds scheduled the virtual's; its alarm builds it (reads never do).
+    expect(await rebuild("deb-virtual")).toBe(true);
 
     const packages = (await text("deb-virtual", "dists/stable/main/binary-amd64/Packages")).body;
     expect(packages.match(/^Package: shared$/gm)).toHaveLength(1);
@@ -69,12 +71,22 @@ describe("Debian virtual", () => {
     const viaVirtual = await call("/debian/deb-virtual/pool/stable/main/shared_1.0_amd64.deb");
     expect(await sha256(await viaVirtual.arrayBuffer())).toBe(await sha256(await fromA.arrayBuffer()));
 
-    // A member's change is picked up by the next read (one rebuild), no alarm needed.
+    // A member's change reaches the virtual through the member's build, never through a read:
+    // until the virtual's own build, readers get the previous (consistent) generation.
+    const builds = (await (await builderOf("deb-virtual")).status()).builds;
     expect((await uploadDeb("deb-vb", { name: "later", version: "3.0" })).status).toBe(201);
+    expect((await text("deb-virtual", "dists/stable/main/binary-amd64/Packages")).body).not.toContain("Package: later\n");
+    await checkConsistency("deb-virtual", ["stable"]);
+    expect((await (await builderOf("deb-virtual")).status()).builds).toBe(builds);
+    expect(await rebuild("deb-virtual")).toBe(false); // nothing scheduled before the member's build
+    await rebuild("deb-vb");
+    expect(await rebuild("deb-virtual")).toBe(true);
     expect((await text("deb-virtual", "dists/stable/main/binary-amd64/Packages")).body).toContain("Package: later\n");
     await checkConsistency("deb-virtual", ["stable"]);
     // Uploads to the virtual go to its deploy member.
     expect((await uploadDeb("deb-virtual", { name: "deployed", version: "1" })).status).toBe(201);
+    await rebuild("deb-va");
+    expect(await rebuild("deb-virtual")).toBe(true);
     expect((await text("deb-virtual", "dists/stable/main/binary-amd64/Packages")).body).toContain("Package: deployed\n");
     expect((await api("/repositories/deb-virtual/signing-key/rotate", "POST")).status).toBe(200);
     const rotatedKey = (await text("deb-virtual", "repository.key")).body;
@@ -86,6 +98,8 @@ describe("Debian virtual", () => {
     await createRepository({ name: "deb-vpriv", format: "debian", kind: "hosted", visibility: "private" });
     await createRepository({ name: "deb-vmixed", format: "debian", kind: "virtual", visibility: "public", members: [{ repository: "deb-vpriv", priority: 1 }] });
     expect((await uploadDeb("deb-vpriv", { name: "secret", version: "1" })).status).toBe(201);
+    await rebuild("deb-vpriv");
+    expect(await rebuild("deb-vmixed")).toBe(true);
     const outsider = await createToken({ name: "deb-outsider", scopes: ["read"], repositories: ["deb-vmixed"] });
     const res = await call("/debian/deb-vmixed/dists/stable/Release", { token: outsider });
     expect(res.status).toBe(404);

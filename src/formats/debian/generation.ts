@@ -163,5 +163,5 @@ export async function buildGeneration(reader: PackageReader, context: IndexBuild
 }
 
 export const debianIndexes: readonly IndexSpec[] = [
-  { name: GENERATION_INDEX, contentType: "application/json", build: async (reader, context) => JSON.stringify(await buildGeneration(reader, context)) },
+  { name: GENERATION_INDEX, contentType: "application/json", virtual: true, build: async (reader, context) => JSON.stringify(await buildGeneration(reader, context)) },
 ];

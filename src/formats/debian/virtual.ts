@@ -2,9 +2,10 @@
  * Virtual Debian repositories: their own generation (./generation.ts), built by their own
  * IndexBuilder from their hosted members' packages (in priority order; the first member
  * listing a pool path wins) and signed with the **virtual's** key — apt trusts the
- * repository it is configured with. The generation records the members' revisions; a read
- * that finds a member changed since asks the builder for a new generation first (serialised,
- * so concurrent readers cause one build). Pool files the generation lists are served from
+ * repository it is configured with. A member's build schedules the virtual's (and creating
+ * the virtual or changing its members builds it at once), so reads only ever serve the
+ * stored generation; a virtual with none yet (created before this rule) gets a build
+ * scheduled and answers 404 until it lands. Pool files the generation lists are served from
  * it (the member it chose); other paths go through the engine (remote members).
  * Remote members' indexes are not merged: their signatures cannot be re-made without
  * re-hashing their Packages (docs/formats/debian.md).
@@ -18,34 +19,23 @@ import { openpgpKind } from "../../signing/openpgp";
 import type { Generation } from "./generation";
 import { assetResponse, currentGeneration, KEY_PATH, keyResponse } from "./proxy";
 
-function current(generation: Generation | null, revisions: readonly [number, number][]): boolean {
-  if (!generation?.members) return false;
-  const recorded = generation.members;
-  return Object.keys(recorded).length === revisions.length && revisions.every(([id, revision]) => recorded[String(id)] === revision);
-}
-
-async function virtualGeneration(virtual: HostedSource, members: readonly HostedSource[]): Promise<Generation | null> {
-  // One round trip: the members' revisions and the stored generation in parallel.
-  const [revisions, generation] = await Promise.all([
-    Promise.all(members.map(async (m) => [m.repository.id, (await m.revisions(null)).repository] as [number, number])),
-    currentGeneration(virtual),
-  ]);
-  if (current(generation, revisions)) return generation;
-  await virtual.rebuildIndexes();
-  return currentGeneration(virtual);
+async function virtualGeneration(virtual: HostedSource): Promise<Generation | null> {
+  const generation = await currentGeneration(virtual);
+  if (!generation) await virtual.scheduleIndexes();
+  return generation;
 }
 
 /** A virtual repository's answer for `path`, or null when the engine should serve it. */
 export async function serveVirtualDebian(c: Context<AppEnv>, path: string): Promise<Response | null> {
   const isIndex = path === KEY_PATH || path.startsWith("dists/");
   if (!isIndex && !path.startsWith("pool/")) return null;
-  const { virtual, members, hidden } = await loadVirtualHostedMembers(c, "debian");
+  const { virtual, hidden } = await loadVirtualHostedMembers(c, "debian");
   if (virtual.repository.kind !== "virtual") return null;
   // Pool files: the engine serves them from the members this caller may read.
   if (hidden && !isIndex) return null;
   if (hidden) throw new RegistryError("not_found", `${path.slice(0, 200)} not found: this virtual repository's index covers members you cannot read`);
   if (path === KEY_PATH) return keyResponse(c.req.raw, await virtual.signingKeys.publicKey(openpgpKind));
-  const generation = await virtualGeneration(virtual, members);
+  const generation = await virtualGeneration(virtual);
   if (path.startsWith("pool/")) {
     const blob = generation?.pool[path];
     return blob ? virtual.serveBlob(c.req.raw, blob, { contentType: "application/vnd.debian.binary-package", headers: { "X-Checksum-Sha256": blob.sha256 } }) : null;
