@@ -104,7 +104,15 @@ describe.skipIf(gate.skip)("Debian: curl upload, apt-get update + download/insta
       else await sleep(250);
     }
     expect(visibleMs).toBeGreaterThanOrEqual(0);
-    console.log(`debian e2e: uploads visible in Packages ${visibleMs} ms after the first upload`);
+    // The virtual's index is built by its own IndexBuilder after the member's build (never by a read).
+    let virtualMs = -1;
+    for (let i = 0; i < 120 && virtualMs < 0; i++) {
+      const res = await fetch(`${repoUrl(VIRTUAL)}/dists/stable/main/binary-amd64/Packages`, { headers: { Authorization: `Bearer ${token}` } });
+      if (res.ok && (await res.text()).includes("Package: hello-e2e-docs")) virtualMs = Date.now() - uploadedAt;
+      else await sleep(250);
+    }
+    expect(virtualMs).toBeGreaterThanOrEqual(0);
+    console.log(`debian e2e: uploads visible in Packages ${visibleMs} ms (through the virtual ${virtualMs} ms) after the first upload`);
 
     const key = await fetch(`${repoUrl()}/repository.key`, { headers: { Authorization: `Bearer ${token}` } });
     expect(key.headers.get("content-type")).toBe("application/pgp-keys");

@@ -94,6 +94,21 @@ describe("Debian virtual", () => {
     expect(await verifyClearSigned(rotatedKey, (await text("deb-virtual", "dists/stable/InRelease")).body)).not.toBeNull();
   });
 
+  it("is built when created and when its members change, before the API answers", async () => {
+    for (const name of ["deb-m1", "deb-m2"]) await createRepository({ name, format: "debian", kind: "hosted", visibility: "public" });
+    expect((await uploadDeb("deb-m1", { name: "from-m1", version: "1" })).status).toBe(201);
+    expect((await uploadDeb("deb-m2", { name: "from-m2", version: "1" })).status).toBe(201);
+    await createRepository({ name: "deb-vmembers", format: "debian", kind: "virtual", visibility: "public", members: [{ repository: "deb-m1", priority: 1 }] });
+    const before = (await text("deb-vmembers", "dists/stable/main/binary-amd64/Packages")).body;
+    expect(before).toContain("Package: from-m1\n");
+    expect(before).not.toContain("Package: from-m2\n");
+    const patched = await api("/repositories/deb-vmembers", "PATCH", { members: [{ repository: "deb-m1", priority: 1 }, { repository: "deb-m2", priority: 2 }] });
+    expect(patched.status).toBe(200);
+    expect((await text("deb-vmembers", "dists/stable/main/binary-amd64/Packages")).body).toContain("Package: from-m2\n");
+    await checkConsistency("deb-vmembers", ["stable"]);
+    expect(await rebuild("deb-vmembers")).toBe(false); // built, nothing left scheduled
+  });
+
   it("refuses the merged index to a caller who cannot read every hosted member", async () => {
     await createRepository({ name: "deb-vpriv", format: "debian", kind: "hosted", visibility: "private" });
     await createRepository({ name: "deb-vmixed", format: "debian", kind: "virtual", visibility: "public", members: [{ repository: "deb-vpriv", priority: 1 }] });
