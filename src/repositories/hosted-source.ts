@@ -87,6 +87,17 @@ export interface SourceContext {
   origin?: WriteOrigin;
   /** Version ids whose download this request counted (the warm read cache counts them again on hits). */
   servedDownloads?: number[];
+  /**
+   * Remote artifacts this request served (src/virtual/read-cache.ts): whether each is
+   * immutable (an artifact whose remote never rechecks artifacts, served from its stored
+   * copy), and its cache entry, whose hits the warm read cache counts again on its hits.
+   */
+  servedRemoteArtifacts?: ServedRemoteArtifact[];
+}
+
+export interface ServedRemoteArtifact {
+  immutable: boolean;
+  entry: { id: number; lastHitAt: number | null } | null;
 }
 
 export class HostedSource implements PackageReader, PackageWriter {

@@ -6,10 +6,15 @@
  * then costs no D1 statement and no R2 read: the repository row comes from the isolate's
  * repository cache, the answer from here.
  *
- * - Only hosted repositories, and virtual repositories whose members are all hosted and all
- *   readable by the caller (remote content changes without a revision: the Workers Cache
- *   covers public remote/virtual reads). Private repositories too: the caller was authorized
- *   by the loader before this is asked, and such an answer is the same for every reader.
+ * - Hosted repositories, and virtual repositories whose members are all readable by the
+ *   caller and all hosted — or, for **immutable artifacts** (`PathClass` "artifact"), hosted
+ *   or remote: a remote's cached artifact never changes once filled when the remote never
+ *   rechecks artifacts (`artifactTtlSeconds` 0, the default; an answer that involved any
+ *   other remote artifact — rechecked, stale, or streamed while filling — is not kept), and a
+ *   purge of its cache bumps the remote's revision (so the stamp). Remote metadata changes without a revision
+ *   (revalidated upstream): never kept here (the Workers Cache covers public reads of it).
+ *   Private repositories too: the caller was authorized by the loader before this is asked,
+ *   and such an answer is the same for every reader.
  * - GET answers with status 200 and a Content-Length up to MAX_ENTRY_BYTES, without
  *   Set-Cookie or `no-store`; HEAD is answered from a stored GET. Range and If-Range requests
  *   and If-Modified-Since alone go through; If-None-Match is answered (304) here.
@@ -17,14 +22,17 @@
  *   from the isolate's repository cache): its content is then at least as new as the stamp,
  *   even with D1 read replicas.
  * - Download counts: the version ids a stored file answer counted are counted again on
- *   every GET hit (buffered like any download, src/repositories/download-counter.ts).
+ *   every GET hit (buffered like any download, src/repositories/download-counter.ts), and so
+ *   are the remote cache entries it served (hits, last_hit_at: ./hit-counter.ts).
  * READ_CACHE_MIB (default 16) bounds the bytes kept per isolate; "0" turns it off. Least
  * recently used entries go first.
  */
 import type { MemberRef } from "../db/repositories";
+import type { PathClass } from "../formats/types";
 import { canRead } from "../auth/authorize";
 import { countDownload } from "../repositories/download-counter";
-import type { SourceContext } from "../repositories/hosted-source";
+import { countCacheHit } from "./hit-counter";
+import type { ServedRemoteArtifact, SourceContext } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
 
 export const DEFAULT_READ_CACHE_MIB = 16;
@@ -36,6 +44,8 @@ interface Entry {
   headers: [string, string][];
   body: Uint8Array;
   downloads: number[];
+  /** Remote cache entries the answer came from; `lastHitAt` moves when a hit is written. */
+  cacheHits: { id: number; lastHitAt: number | null }[];
 }
 
 const entries = new Map<string, Entry>();
@@ -53,10 +63,14 @@ function cacheableRequest(request: Request): boolean {
   return !h.has("Range") && !h.has("If-Range") && (!h.has("If-Modified-Since") || h.has("If-None-Match"));
 }
 
-/** Whether this repository's answers to this caller may be kept: hosted content only, all of it readable. */
-export function cacheableRepository(repository: Repository, members: readonly MemberRef[], ctx: SourceContext): boolean {
-  if (repository.kind === "hosted") return true;
-  return repository.kind === "virtual" && members.every((m) => m.repository.kind === "hosted" && canRead(ctx.principal, m.repository));
+/**
+ * Whether this repository's answers to this caller may be kept: hosted content, and remote
+ * content that is an immutable artifact (`kind`); every member readable by the caller.
+ */
+export function cacheableRepository(repository: Repository, members: readonly MemberRef[], ctx: SourceContext, kind?: PathClass): boolean {
+  const stable = (r: Repository) => r.kind === "hosted" || (r.kind === "remote" && kind === "artifact");
+  if (repository.kind !== "virtual") return stable(repository);
+  return members.every((m) => stable(m.repository) && canRead(ctx.principal, m.repository));
 }
 
 function storable(response: Response, maxBytes: number): boolean {
@@ -91,6 +105,8 @@ function forget(key: string): void {
 function answer(request: Request, entry: Entry): Response {
   const headers = new Headers(entry.headers);
   headers.set(READ_CACHE_HEADER, "HIT");
+  // A remote member's artifact: whatever its first answer said, this one comes from our cache.
+  if (headers.has("X-Cache")) headers.set("X-Cache", "HIT");
   const etag = headers.get("ETag");
   const ifNoneMatch = request.headers.get("If-None-Match");
   if (etag && ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim() === etag || tag.trim() === "*")) {
@@ -131,17 +147,28 @@ export async function withReadCache(
         const flush = countDownload(ctx.db, versionId);
         if (flush) ctx.waitUntil(flush);
       }
+      const now = Date.now();
+      for (const hit of entry.cacheHits) {
+        const write = countCacheHit(ctx.db, hit, now);
+        if (write) {
+          hit.lastHitAt = now;
+          ctx.waitUntil(write);
+        }
+      }
     }
     return answer(request, entry);
   }
   if (entry) forget(key); // written since: its stamp is old
   const downloads: number[] = [];
-  const response = await produce({ ...ctx, servedDownloads: downloads });
+  const remote: ServedRemoteArtifact[] = [];
+  const response = await produce({ ...ctx, servedDownloads: downloads, servedRemoteArtifacts: remote });
   if (!response || request.method !== "GET" || !options.rowReadNow || !storable(response, options.maxBytes)) return response;
+  if (!remote.every((served) => served.immutable)) return response;
+  const cacheHits = remote.flatMap((served) => (served.entry ? [served.entry] : []));
   const body = new Uint8Array(await response.arrayBuffer());
   const out = new Response(body, response);
   if (body.byteLength === Number(response.headers.get("Content-Length"))) {
-    remember(key, { stamp: options.stamp, headers: [...response.headers], body, downloads }, options.maxBytes);
+    remember(key, { stamp: options.stamp, headers: [...response.headers], body, downloads, cacheHits }, options.maxBytes);
   }
   return out;
 }

@@ -99,7 +99,8 @@ export class RemoteSource {
       findRemoteConfig(this.ctx.db, this.repository.id),
     ]);
     if (!config) throw new RegistryError("upstream_unavailable", `remote repository ${this.repository.name} has no upstream`);
-    if (cached && isFresh(cached.entry, config, Date.now())) return this.hit(cached, "HIT");
+    const immutable = kind === "artifact" && config.artifactTtlSeconds === 0;
+    if (cached && isFresh(cached.entry, config, Date.now())) return this.hit(cached, "HIT", kind, immutable);
 
     const located = options.upstreamFor?.(config.url);
     const upstreamPath = located?.path ?? options.upstreamPath;
@@ -125,25 +126,28 @@ export class RemoteSource {
     switch (result.outcome) {
       case "streaming": {
         const { body, size, contentType, headers } = result;
+        if (kind === "artifact") this.ctx.servedRemoteArtifacts?.push({ immutable: false, entry: null });
         return { blob: null, body, size, contentType, cache: "MISS", headers };
       }
       case "missing":
         return null;
       case "unavailable":
-        if (cached?.entry.status === "ok") return this.hit(cached, "STALE");
+        if (cached?.entry.status === "ok") return this.hit(cached, "STALE", kind, false);
         throw new RegistryError("upstream_unavailable", `${this.repository.name}: ${result.reason}`);
       default: {
         const filled = await findCacheEntry(this.ctx.db, this.repository.id, key);
         if (!filled || filled.entry.status !== "ok") return null;
-        return this.hit(filled, result.outcome === "fetched" ? "MISS" : result.outcome === "revalidated" ? "REVALIDATED" : "HIT");
+        return this.hit(filled, result.outcome === "fetched" ? "MISS" : result.outcome === "revalidated" ? "REVALIDATED" : "HIT", kind, immutable);
       }
     }
   }
 
-  private hit(cached: CacheEntryWithBlob, cache: CacheStatus): RemoteHit | null {
+  private hit(cached: CacheEntryWithBlob, cache: CacheStatus, kind: PathClass, immutable: boolean): RemoteHit | null {
     if (cached.entry.status !== "ok" || !cached.blob) return null;
-    const write = countCacheHit(this.ctx.db, cached.entry, Date.now());
+    const now = Date.now();
+    const write = countCacheHit(this.ctx.db, cached.entry, now);
     if (write) this.ctx.waitUntil(write);
+    if (kind === "artifact") this.ctx.servedRemoteArtifacts?.push({ immutable, entry: { id: cached.entry.id, lastHitAt: write ? now : cached.entry.lastHitAt } });
     return { blob: cached.blob, contentType: cached.entry.contentType, cache, headers: parseKept(cached.entry.headers) };
   }
 }

@@ -7,7 +7,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { RegistryError } from "../errors";
-import type { FormatModule, ProxySpec, ProxyTarget } from "../formats/types";
+import type { FormatModule, PathClass, ProxySpec, ProxyTarget } from "../formats/types";
 import type { SourceContext } from "../repositories/hosted-source";
 import { loadRepository } from "../repositories/loader";
 import type { Repository } from "../repositories/model";
@@ -33,13 +33,13 @@ export async function engineContext(c: Context<AppEnv>, repository: Repository, 
 }
 
 /**
- * Answers of hosted content through the isolate's warm read cache (read-cache.ts), keyed on
+ * Answers of hosted content (and immutable remote artifacts, `kind`) through the isolate's warm read cache (read-cache.ts), keyed on
  * the read stamp (read-stamp.ts); anything else goes straight to `produce`. Callers have
  * authorized the read. Formats with hosted reads outside `serveTarget` (npm) wrap them here.
  */
-export async function cachedRead<R extends Response | null>(c: Context<AppEnv>, repository: Repository, ctx: SourceContext, produce: (ctx: SourceContext) => Promise<R>): Promise<R> {
+export async function cachedRead<R extends Response | null>(c: Context<AppEnv>, repository: Repository, ctx: SourceContext, produce: (ctx: SourceContext) => Promise<R>, kind?: PathClass): Promise<R> {
   const members = await stampMembers(ctx.db, repository);
-  if (!cacheableRepository(repository, members, ctx)) return produce(ctx);
+  if (!cacheableRepository(repository, members, ctx, kind)) return produce(ctx);
   const options = { stamp: readStamp(repository, members), maxBytes: readCacheBytes(c.env.READ_CACHE_MIB), rowReadNow: await rowReadThisRequest(c, repository) };
   return (await withReadCache(c.req.raw, repository, ctx, options, produce)) as R;
 }
@@ -57,7 +57,7 @@ export async function serveTarget(c: Context<AppEnv>, proxy: ProxySpec, reposito
   return cachedRead(c, repository, ctx, (ctx) => {
     if (target.noEdgeCache) return produce(ctx).then((p) => p.response);
     return withEdgeCache(request, repository, stamp, target.kind, ctx.waitUntil, () => produce(ctx));
-  });
+  }, target.kind);
 }
 
 /** A whole read: repository, path classification, engine, 404 with `notFoundMessage`. */

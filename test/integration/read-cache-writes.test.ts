@@ -100,7 +100,7 @@ describe("every hosted write path is read at once by the isolate that made it", 
   });
 });
 
-describe("a remote cache purge drops every edge-cached variant", () => {
+describe("a remote cache purge drops every edge- and isolate-cached variant", () => {
   it("each Accept variant of the remote and of a virtual containing it is fetched again after a purge", async () => {
     await createRepository({ name: "rw-remote", format: "generic", kind: "remote", visibility: "public", remote: { url: `${UPSTREAM}/rw-remote/` } });
     await createRepository({ name: "rw-remote-all", format: "generic", kind: "virtual", visibility: "public", members: [{ repository: "rw-remote" }] });
@@ -111,7 +111,8 @@ describe("a remote cache purge drops every edge-cached variant", () => {
       for (const headers of variants) {
         expect(await (await call(path, { token: null, headers })).text()).toBe("first");
         const again = await call(path, { token: null, headers });
-        expect(again.headers.get("X-Edge-Cache")).toBe("HIT");
+        // From the isolate (an immutable remote artifact) or, in another isolate, the edge cache.
+        expect(again.headers.get("X-Read-Cache") ?? again.headers.get("X-Edge-Cache")).toBe("HIT");
         expect(await again.text()).toBe("first");
       }
     }
@@ -122,8 +123,37 @@ describe("a remote cache purge drops every edge-cached variant", () => {
       for (const headers of variants) {
         const after = await call(path, { token: null, headers });
         expect(after.headers.get("X-Edge-Cache")).toBeNull();
+        expect(after.headers.get("X-Read-Cache")).toBeNull();
         expect(await after.text()).toBe("second");
       }
     }
+  });
+});
+
+describe("immutable artifacts of remote members are kept in the isolate too", () => {
+  it("a private virtual with a remote member: warm artifact reads cost nothing; metadata is not kept; a purge drops them", async () => {
+    await createRepository({ name: "rw-npm-remote", format: "npm", kind: "remote", visibility: "private", remote: { url: `${UPSTREAM}/rw-npmjs/`, metadataTtlSeconds: 3600 } });
+    await createRepository({ name: "rw-npm-all", format: "npm", kind: "virtual", visibility: "private", members: [{ repository: "rw-npm", priority: 1 }, { repository: "rw-npm-remote", priority: 2 }] });
+    const tarball = "upstream tarball bytes";
+    upstream.files.set("/rw-npmjs/up-pkg", {
+      contentType: "application/json",
+      body: JSON.stringify({ name: "up-pkg", "dist-tags": { latest: "1.0.0" }, versions: { "1.0.0": { name: "up-pkg", version: "1.0.0", dist: { tarball: `${UPSTREAM}/rw-npmjs/up-pkg/-/up-pkg-1.0.0.tgz` } } } }),
+    });
+    upstream.files.set("/rw-npmjs/up-pkg/-/up-pkg-1.0.0.tgz", { body: tarball });
+    const auth = { Authorization: ADMIN };
+    const packument = await read("/npm/rw-npm-all/up-pkg", auth);
+    expect(packument.response.status).toBe(200);
+    await packument.response.arrayBuffer();
+    const path = "/npm/rw-npm-all/up-pkg/-/up-pkg-1.0.0.tgz";
+    expect(await warm(path, auth)).toBe(tarball);
+    expect(upstream.count("/rw-npmjs/up-pkg/-/up-pkg-1.0.0.tgz")).toBe(1);
+    // The remote's packument (metadata, revalidated upstream) is never kept here.
+    forgetCachedRepositories();
+    await (await read("/npm/rw-npm-all/up-pkg", auth)).response.arrayBuffer();
+    expect((await read("/npm/rw-npm-all/up-pkg", auth)).response.headers.get("X-Read-Cache")).toBeNull();
+    // A purge of the remote's cache bumps its revision: the next read is not from the isolate.
+    upstream.files.set("/rw-npmjs/up-pkg/-/up-pkg-1.0.0.tgz", { body: "republished upstream" });
+    expect((await api("/repositories/rw-npm-remote/cache", "DELETE")).status).toBe(200);
+    expect(await afterWrite(path, auth)).toEqual({ status: 200, text: "republished upstream" });
   });
 });

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, call, createRepository, sha256 } from "../helpers/client";
+import { api, BASE, call, createRepository, sha256 } from "../helpers/client";
+import { countRoundTrips } from "../helpers/d1-round-trips";
 import { UPSTREAM, useFakeUpstream } from "../helpers/upstream";
 
 const upstream = useFakeUpstream();
@@ -143,10 +144,26 @@ describe("remote repository cache", () => {
     const name = `remote-${++n}`;
     await createRepository({ name, format: "generic", kind: "remote", visibility: "public", remote: { url: `${UPSTREAM}/${name}/` } });
     upstream.files.set(`/${name}/tool/1.0/tool.bin`, { body: "edge" });
-    await (await get(name)).text();
-    const second = await get(name);
+    // The isolate's read cache off (READ_CACHE_MIB=0): it would answer first.
+    const noIsolateCache = () => countRoundTrips(new Request(`${BASE}/generic/${name}/tool/1.0/tool.bin`), { READ_CACHE_MIB: "0" });
+    await (await noIsolateCache()).response.text();
+    const second = (await noIsolateCache()).response;
     expect(second.headers.get("X-Edge-Cache")).toBe("HIT");
     expect(await second.text()).toBe("edge");
+  });
+
+  it("keeps an immutable artifact in the isolate; not one the remote rechecks", async () => {
+    const immutable = await remote();
+    const rechecked = await remote({ artifactTtlSeconds: 60 });
+    for (const repo of [immutable, rechecked]) upstream.files.set(`/${repo}/tool/1.0/tool.bin`, { body: repo });
+    for (const repo of [immutable, rechecked]) await (await get(repo)).text();
+    const warm = await get(immutable);
+    expect(warm.headers.get("X-Read-Cache")).toBe("HIT");
+    expect(warm.headers.get("X-Cache")).toBe("HIT");
+    expect(await warm.text()).toBe(immutable);
+    const again = await get(rechecked);
+    expect(again.headers.get("X-Read-Cache")).toBeNull();
+    expect(await again.text()).toBe(rechecked);
   });
 
   it("lists and purges cache entries, and tests the upstream connection", async () => {
