@@ -1,9 +1,8 @@
 /**
- * The LZMA range encoder and symbol coder (literals, matched literals, matches, rep matches,
- * short reps) behind our `.xz` encoder (./xz-encode.ts; why it is ours is explained there).
- * It is the exact mirror of the decoder in ./xz.ts (Igor Pavlov's LzmaSpec): the same
+ * The LZMA range encoder and symbol coder (literals, matched literals, matches and rep
+ * matches) behind our `.xz` encoder (./xz-encode.ts says why it is ours). It is the exact mirror of the decoder in ./xz.ts (Igor Pavlov's LzmaSpec): the same
  * probability layout, state machine and bit trees, with lc=3, lp=0, pb=2 (xz's defaults).
- * Choosing *what* to encode is ./lzma-parser.ts's job.
+ * Choosing *what* to encode is ./lzma2-encode.ts's job.
  */
 
 const PROB_INIT = 1024;
@@ -240,15 +239,5 @@ export class LzmaModel {
     }
     encodeLength(rc, this.repLen, length, posState);
     this.state = state < 7 ? 8 : 11;
-  }
-
-  /** One byte copied from rep0 (cheaper than a literal when it is right). */
-  shortRepAt(rc: RangeEncoder, pos: number): void {
-    const posState = pos & PB_MASK;
-    rc.bit(this.isMatch, (this.state << 4) + posState, 1);
-    rc.bit(this.isRep, this.state, 1);
-    rc.bit(this.isRepG0, this.state, 0);
-    rc.bit(this.isRep0Long, (this.state << 4) + posState, 0);
-    this.state = this.state < 7 ? 9 : 11;
   }
 }
