@@ -1,7 +1,8 @@
 /**
  * The LZMA range encoder and symbol coder (literals, matched literals, matches and rep
- * matches) behind our `.xz` encoder (./xz-encode.ts says why it is ours). It is the exact mirror of the decoder in ./xz.ts (Igor Pavlov's LzmaSpec): the same
- * probability layout, state machine and bit trees, with lc=3, lp=0, pb=2 (xz's defaults).
+ * matches) behind our `.xz` encoder (./xz-encode.ts says why it is ours). It is the exact
+ * mirror of the decoder in ./xz.ts (Igor Pavlov's LzmaSpec): the same probability layout,
+ * state machine and bit trees, with lc=3, lp=0, pb=2 (xz's defaults).
  * Choosing *what* to encode is ./lzma2-encode.ts's job.
  */
 
