@@ -1,9 +1,9 @@
 /**
  * A hosted Debian repository's index files, built by the IndexBuilder after writes settle
  * (docs/formats/debian.md). One build is one **generation**: every `Packages`, `Packages.gz`,
- * `Packages.xz`, `Release`, `InRelease` and `Release.gpg` of every distribution, each stored as an index
- * asset (content-addressed), named by one JSON document — the IndexSpec's output, stored for
- * the repository revision. Storing that document switches all files of a generation at once,
+ * `Packages.xz`, `Release`, `InRelease` and `Release.gpg` of every distribution, each stored
+ * as an index asset (content-addressed), named by one JSON document — the IndexSpec's output,
+ * stored for the repository revision. Storing that document switches all files of a generation at once,
  * so a `Release` is only ever served with the `Packages` files it lists. `byHash` also keeps
  * the previous generation's index files (`Acquire-By-Hash`), so an apt that read the previous
  * `InRelease` still gets matching files while the next generation is switched in.
