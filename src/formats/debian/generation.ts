@@ -3,10 +3,11 @@
  * (docs/formats/debian.md). One build is one **generation**: every `Packages`, `Packages.gz`,
  * `Packages.xz`, `Release`, `InRelease` and `Release.gpg` of every distribution, each stored
  * as an index asset (content-addressed), named by one JSON document — the IndexSpec's output,
- * stored for the repository revision. Storing that document switches all files of a generation at once,
- * so a `Release` is only ever served with the `Packages` files it lists. `byHash` also keeps
- * the previous generation's index files (`Acquire-By-Hash`), so an apt that read the previous
- * `InRelease` still gets matching files while the next generation is switched in.
+ * stored for the repository revision. Storing that document switches all files of a
+ * generation at once, so a `Release` is only ever served with the `Packages` files it lists.
+ * `byHash` also keeps the previous generation's index files (`Acquire-By-Hash`), so an apt that
+ * read the previous `InRelease` still gets matching files while the next generation is
+ * switched in.
  * `Packages.xz` (which apt prefers when `Release` lists it) is made by our own xz encoder
  * (src/archive/xz-encode.ts: no xz compressor on npm runs in Workers).
  */
