@@ -3,8 +3,9 @@
  * curl to a private hosted repository; after the IndexBuilder's debounce `apt-get update` in a
  * temp root (own sources.list with `signed-by=` our served key, state, cache, dpkg status)
  * verifies InRelease with gpgv, and `apt-get download` / `apt-get install --download-only`
- * fetch the .deb with hash checks. A sources.list pointing at another key makes apt refuse
- * the repository (the signature is real). Bad uploads get our plain-text error over the wire.
+ * fetch the .deb with hash checks; apt reads our `Packages.xz` (requested by hash, decoded by
+ * liblzma). A sources.list pointing at another key makes apt refuse the repository (the
+ * signature is real). Bad uploads get our plain-text error over the wire.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -120,9 +121,18 @@ describe.skipIf(gate.skip)("Debian: curl upload, apt-get update + download/insta
     await writeFile(keyFile, await key.text());
 
     const { root, apt } = await aptRoot(keyFile, "good");
-    const update = await apt(["update"]);
+    // HTTP debug output shows which index file apt requested.
+    const update = await apt(["-o", "Debug::Acquire::http=true", "update"]);
     expect(update.out).not.toMatch(/NO_PUBKEY|not signed|GPG error|^E:/m);
     expect(update.code, update.out).toBe(0);
+    // apt prefers Packages.xz when Release lists it: it fetched ours by hash (so the hash
+    // matched) and decoded it with liblzma (the packages below are found through it).
+    const release = await (await fetch(`${repoUrl()}/dists/stable/Release`, { headers: { Authorization: `Bearer ${token}` } })).text();
+    const xzHash = / ([0-9a-f]{128}) +\d+ main\/binary-amd64\/Packages\.xz$/m.exec(release)?.[1];
+    expect(xzHash).toBeDefined();
+    // A boolean: the debug output carries the Authorization header, kept out of failure messages.
+    const requested = update.out.match(/^GET \S+/gm) ?? [];
+    expect(requested, "apt's requests").toContain(`GET /debian/${REPO}/dists/stable/main/binary-amd64/by-hash/SHA512/${xzHash}`);
     const download = await apt(["download", "hello-e2e"]);
     expect(download.code, download.out).toBe(0);
     const original = createHash("sha256").update(await readFile(deb)).digest("hex");

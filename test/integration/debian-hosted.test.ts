@@ -1,12 +1,13 @@
 // Hosted Debian repositories in workerd (real D1, R2, Durable Objects): upload, the debounced
-// index generation (Packages, Release, InRelease, Release.gpg, by-hash), signatures checked
-// with the served key, pool downloads, delete, bad input changing nothing, a burst of 50
+// index generation (Packages, Packages.gz, Packages.xz — decoded back to the served Packages —,
+// Release, InRelease, Release.gpg, by-hash), signatures checked with the served key, pool downloads, delete, bad input changing nothing, a burst of 50
 // uploads and deletes causing a handful of builds with every served file consistent, and
 // key rotation re-signing the indexes.
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { decompressXz } from "../../src/archive/xz";
 import { verifyClearSigned } from "../../src/signing/openpgp";
-import { api, call, createRepository, createToken } from "../helpers/client";
+import { api, call, createRepository, createToken, sha256 } from "../helpers/client";
 import { debPackage } from "../helpers/debian-packages";
 import { builderOf, checkConsistency, rebuild, releaseSha256, text, uploadDeb } from "./debian-helpers";
 
@@ -41,7 +42,15 @@ describe("hosted Debian repository", () => {
     const deb = await call("/debian/deb-main/pool/stable/main/hello_1%3A2.10-3_amd64.deb");
     expect(deb.status).toBe(200);
     expect(deb.headers.get("Content-Type")).toBe("application/vnd.debian.binary-package");
-    expect((await call("/debian/deb-main/dists/stable/main/binary-amd64/Packages.xz")).status).toBe(404);
+    // Packages.xz (our encoder): listed in Release, decompresses to exactly the served Packages.
+    const listedXz = releaseSha256(release).get("main/binary-amd64/Packages.xz");
+    const xzRes = await call("/debian/deb-main/dists/stable/main/binary-amd64/Packages.xz");
+    expect(xzRes.status).toBe(200);
+    expect(xzRes.headers.get("Content-Type")).toBe("application/x-xz");
+    const xz = new Uint8Array(await xzRes.arrayBuffer());
+    expect({ sha256: await sha256(xz), size: xz.length }).toEqual(listedXz);
+    expect(new TextDecoder().decode(decompressXz(xz, 1 << 20))).toBe(packages.body);
+    for (const section of ["MD5Sum:", "SHA1:", "SHA256:", "SHA512:"]) expect(release.split(section)[1]?.split(/\n(?! )/)[0]).toContain(" main/binary-amd64/Packages.xz");
   });
 
   it("lists arch-all packages in every architecture and in binary-all; several distributions and components", async () => {
@@ -136,8 +145,8 @@ describe("hosted Debian repository", () => {
     expect((await call(`/debian/deb-gens/${fourth}`)).status).toBe(200);
     expect((await call(`/debian/deb-gens/${third}`)).status).toBe(200);
     expect((await call(`/debian/deb-gens/${second}`)).status).toBe(404);
-    // Two generations of one distribution: 2 × (Packages, Packages.gz, Release, InRelease, Release.gpg).
-    expect(await assets()).toBeLessThanOrEqual(10);
+    // Two generations of one distribution: 2 × (Packages, Packages.gz, Packages.xz, Release, InRelease, Release.gpg).
+    expect(await assets()).toBeLessThanOrEqual(12);
   });
 
   it("rotation re-signs the indexes with the new key", async () => {

@@ -64,6 +64,8 @@ describe("Debian virtual", () => {
     const inRelease = (await text("deb-virtual", "dists/stable/InRelease")).body;
     expect(await verifyClearSigned(virtualKey, inRelease)).not.toBeNull();
     expect(await verifyClearSigned(memberKey, inRelease)).toBeNull();
+    // The virtual's own generation has Packages.xz too (checkConsistency fetches every listed file).
+    expect(inRelease).toContain(" main/binary-amd64/Packages.xz");
     const listed = await checkConsistency("deb-virtual", ["stable", "testing"]);
     expect(listed.get("testing")).toEqual(["pool/testing/main/only-b_2.0_amd64.deb"]);
     // The pool file is the one the index chose (member a's), whatever b holds under that name.

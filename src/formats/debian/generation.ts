@@ -1,15 +1,18 @@
 /**
  * A hosted Debian repository's index files, built by the IndexBuilder after writes settle
  * (docs/formats/debian.md). One build is one **generation**: every `Packages`, `Packages.gz`,
- * `Release`, `InRelease` and `Release.gpg` of every distribution, each stored as an index
- * asset (content-addressed), named by one JSON document — the IndexSpec's output, stored for
- * the repository revision. Storing that document switches all files of a generation at once,
- * so a `Release` is only ever served with the `Packages` files it lists. `byHash` also keeps
- * the previous generation's index files (`Acquire-By-Hash`), so an apt that read the previous
- * `InRelease` still gets matching files while the next generation is switched in.
- * `Packages.xz` is not produced (no xz compressor runs in Workers); apt uses `Packages.gz`.
+ * `Packages.xz`, `Release`, `InRelease` and `Release.gpg` of every distribution, each stored
+ * as an index asset (content-addressed), named by one JSON document — the IndexSpec's output,
+ * stored for the repository revision. Storing that document switches all files of a
+ * generation at once, so a `Release` is only ever served with the `Packages` files it lists.
+ * `byHash` also keeps the previous generation's index files (`Acquire-By-Hash`), so an apt that
+ * read the previous `InRelease` still gets matching files while the next generation is
+ * switched in.
+ * `Packages.xz` (which apt prefers when `Release` lists it) is made by our own xz encoder
+ * (src/archive/xz-encode.ts: no xz compressor on npm runs in Workers).
  */
 import { gzipSync } from "fflate";
+import { xzCompress } from "../../archive/xz-encode";
 import type { BlobRow, PackageReader } from "../../repositories/package-source";
 import { indexKey } from "../../repositories/index-builder";
 import { clearSign, detachedSign, openpgpKind } from "../../signing/openpgp";
@@ -139,6 +142,7 @@ export async function buildGeneration(reader: PackageReader, context: IndexBuild
         const gz = gzipSync(plain, { level: 9, mtime: 0 });
         digests.push(digestOf(`${dir}/Packages`, await store(`dists/${distribution}/${dir}/Packages`, plain, "text/plain; charset=utf-8", true)));
         digests.push(digestOf(`${dir}/Packages.gz`, await store(`dists/${distribution}/${dir}/Packages.gz`, gz, "application/gzip", true)));
+        digests.push(digestOf(`${dir}/Packages.xz`, await store(`dists/${distribution}/${dir}/Packages.xz`, xzCompress(plain), "application/x-xz", true)));
       }
     }
     const release = renderRelease(
@@ -155,7 +159,7 @@ export async function buildGeneration(reader: PackageReader, context: IndexBuild
   // The previous generation's Packages files stay reachable by hash (apt mid-update); the
   // IndexBuilder keeps the assets of the last two builds.
   for (const [path, ref] of Object.entries(previous?.files ?? {})) {
-    if (!/\/Packages(\.gz)?$/.test(path)) continue;
+    if (!/\/Packages(\.gz|\.xz)?$/.test(path)) continue;
     byHash[ref.blob.sha256] ??= ref;
     byHash[ref.blob.sha512] ??= ref;
   }

@@ -5,7 +5,7 @@
  * |---|---|---|
  * | `repository.key` | metadata | the repository's armored OpenPGP public key |
  * | `dists/{dist}/{Release,InRelease,Release.gpg}` | metadata | the current generation's file |
- * | `dists/{dist}/{comp}/binary-{arch}/Packages[.gz]` | metadata | the current generation's file |
+ * | `dists/{dist}/{comp}/binary-{arch}/Packages{,.gz,.xz}` | metadata | the current generation's file |
  * | `dists/…/by-hash/{SHA256,SHA512}/{hash}` | artifact (content-addressed) | this or the previous generation's index file |
  * | `pool/{dist}/{comp}/{file}.deb` | artifact | the stored package |
  *

@@ -3,7 +3,7 @@
  * - `PUT  pool/{distribution}/{component}/upload`: a `.deb` (raw body) → 201; the index
  *   follows after the IndexBuilder's debounce;
  * - `DELETE pool/{distribution}/{component}/{name}/{version}/{architecture}` → 204;
- * - `GET|HEAD repository.key`, `dists/…` (Release, InRelease, Release.gpg, Packages[.gz],
+ * - `GET|HEAD repository.key`, `dists/…` (Release, InRelease, Release.gpg, Packages{,.gz,.xz},
  *   by-hash) and `pool/…/{name}_{version}_{arch}.deb`: through the engine (./proxy.ts).
  */
 import { Hono, type Context } from "hono";
