@@ -142,7 +142,7 @@ describe.skipIf(skip)("RPM repositories with dnf and zypper", () => {
     await mkdir(reposdir, { recursive: true });
     // The virtual's own build follows its member's (the IndexBuilder, not a read).
     const ms = await waitForRepodata("rpm-e2e-all", "el9", "edge-other");
-    console.error(`rpm e2e: virtual repodata visible ${ms} ms after its member's`);
+    console.error(`rpm e2e: virtual repodata listed edge-other after ${ms} ms of polling`);
     const repoFile = await (await fetch(`${registry.baseUrl}/rpm/rpm-e2e-all/el9.repo`)).text();
     expect(repoFile).toContain("/rpm/rpm-e2e-all/repository.key");
     await writeFile(join(reposdir, "edge.repo"), repoFile);
