@@ -5,8 +5,9 @@
  * installs from the group with `repo_gpgcheck=1` and our key from the `.repo` file; with
  * another repository's key it refuses the metadata (the signature is real). zypper adds the
  * group's `.repo` file and installs into a `--root`. A package built for another group's
- * distribution is refused. A virtual over both hosted repositories serves their repodata merged
- * and signed with its own key: dnf installs through it, and refuses it with a member's key.
+ * distribution is refused. A virtual over both hosted repositories serves its own generation,
+ * merged from theirs by its IndexBuilder after their builds and signed with its own key: dnf
+ * installs through it, and refuses it with a member's key.
  */
 import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -139,6 +140,9 @@ describe.skipIf(skip)("RPM repositories with dnf and zypper", () => {
     const root = join(work, "dnf-virtual-root");
     const reposdir = join(work, "dnf-virtual-repos");
     await mkdir(reposdir, { recursive: true });
+    // The virtual's own build follows its member's (the IndexBuilder, not a read).
+    const ms = await waitForRepodata("rpm-e2e-all", "el9", "edge-other");
+    console.error(`rpm e2e: virtual repodata listed edge-other after ${ms} ms of polling`);
     const repoFile = await (await fetch(`${registry.baseUrl}/rpm/rpm-e2e-all/el9.repo`)).text();
     expect(repoFile).toContain("/rpm/rpm-e2e-all/repository.key");
     await writeFile(join(reposdir, "edge.repo"), repoFile);

@@ -1,6 +1,6 @@
 /**
- * A hosted RPM repository's repodata, built by the IndexBuilder after writes settle
- * (docs/formats/rpm.md). One build is one **generation** for every group: per group
+ * An RPM repository's repodata, built by the IndexBuilder after writes settle
+ * (docs/formats/rpm.md); a virtual repository's is merged from its members' (./virtual.ts). One build is one **generation** for every group: per group
  * `repodata/{sha256}-primary.xml.gz`, `-filelists.xml.gz`, `-other.xml.gz` (content-addressed
  * names, as createrepo's unique-md-filenames), `repomd.xml` and `repomd.xml.asc`, each stored
  * as an index asset and named by one JSON document — the IndexSpec's output. Storing it
@@ -12,8 +12,10 @@
 import { gzipSync } from "fflate";
 import { indexKey } from "../../repositories/index-builder";
 import type { BlobRow, PackageReader } from "../../repositories/package-source";
+import type { SigningKey } from "../../signing/key-store";
 import { detachedSign, openpgpKind } from "../../signing/openpgp";
-import type { IndexBuildContext, IndexSpec } from "../types";
+import type { IndexBuildContext } from "../types";
+import { TYPES } from "./merge";
 import { groupPrefix, packageHref } from "./paths";
 import { type RepodataEntry, type RepodataFile, renderFilelists, renderOther, renderPrimary, renderRepomd } from "./repodata";
 import { parseVersionMetadata } from "./upload";
@@ -40,6 +42,8 @@ export interface Generation {
   files: Record<string, AssetRef>;
   /** `{group/}package/{name}/{file}.rpm` → the package this generation lists. */
   pool: Record<string, BlobRow>;
+  /** Virtual repositories: the revision of each hosted member's generation merged, by member id. */
+  members?: Record<string, number>;
 }
 
 /** Every `.rpm` of the repository with its metadata, by group. */
@@ -64,54 +68,80 @@ export async function listEntries(reader: PackageReader, pool?: Map<string, Blob
   return groups;
 }
 
-async function previousGeneration(reader: PackageReader): Promise<Generation | null> {
+// Parsed generations by the sha256 of their document: a warm read parses nothing.
+const parsed = new Map<string, Generation>();
+
+/** The repository's stored generation (hosted or virtual), or null before its first build. */
+export async function currentGeneration(reader: PackageReader): Promise<Generation | null> {
   const stored = await reader.findDerivedDocument(GENERATION_KEY);
-  const object = stored ? await reader.readBlob(stored.blob) : null;
+  if (!stored) return null;
+  const cached = parsed.get(stored.blob.sha256);
+  if (cached) return cached;
+  const object = await reader.readBlob(stored.blob);
   if (!object) return null;
+  let generation: Generation;
   try {
-    return JSON.parse(await object.text()) as Generation;
+    generation = JSON.parse(await object.text()) as Generation;
   } catch {
     return null;
   }
+  if (parsed.size >= 32) parsed.clear();
+  parsed.set(stored.blob.sha256, generation);
+  return generation;
 }
 
 const sha256Hex = async (bytes: Uint8Array): Promise<string> =>
   [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))].map((b) => b.toString(16).padStart(2, "0")).join("");
 
-export async function buildGeneration(reader: PackageReader, context: IndexBuildContext, now = new Date()): Promise<Generation> {
-  const pool = new Map<string, BlobRow>();
-  const groups = await listEntries(reader, pool);
-  const previous = await previousGeneration(reader);
-  const files: Record<string, AssetRef> = {};
+/**
+ * Stores one group's repodata (the three XML documents gzipped, `repomd.xml` listing them by
+ * hash, its signature by `key`) as assets of this build, named in `files`.
+ */
+export async function storeGroup(
+  context: IndexBuildContext,
+  files: Record<string, AssetRef>,
+  group: string,
+  xml: Record<RepodataFile["type"], string>,
+  repomd: { revision: number; timestamp: number; key: SigningKey | null },
+): Promise<void> {
+  const base = `${groupPrefix(group)}repodata/`;
   const encoder = new TextEncoder();
-  const key = groups.size ? await context.signingKeys.current(openpgpKind) : null;
-  const timestamp = Math.floor(now.getTime() / 1000);
-  for (const [group, entries] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-    const base = `${groupPrefix(group)}repodata/`;
-    const listed: RepodataFile[] = [];
-    for (const [type, render] of [["primary", renderPrimary], ["filelists", renderFilelists], ["other", renderOther]] as const) {
-      const open = encoder.encode(render(entries));
-      const gz = gzipSync(open, { level: 6, mtime: 0 });
-      const blob = await context.storeAsset(gz, "application/gzip");
-      const href = `repodata/${blob.sha256}-${type}.xml.gz`;
-      files[`${groupPrefix(group)}${href}`] = { contentType: "application/gzip", blob };
-      files[`${base}${type}.xml.gz`] = { contentType: "application/gzip", blob };
-      listed.push({ type, sha256: blob.sha256, size: blob.size, openSha256: await sha256Hex(open), openSize: open.byteLength, href });
-    }
-    const repomd = renderRepomd(listed, context.revision, timestamp);
-    files[`${base}repomd.xml`] = { contentType: "text/xml; charset=utf-8", blob: await context.storeAsset(encoder.encode(repomd), "text/xml; charset=utf-8") };
-    if (key) {
-      const signature = encoder.encode(await detachedSign(key.privateKey, repomd));
-      files[`${base}repomd.xml.asc`] = { contentType: "application/pgp-signature", blob: await context.storeAsset(signature, "application/pgp-signature") };
-    }
+  const listed: RepodataFile[] = [];
+  for (const type of TYPES) {
+    const open = encoder.encode(xml[type]);
+    const gz = gzipSync(open, { level: 6, mtime: 0 });
+    const blob = await context.storeAsset(gz, "application/gzip");
+    const href = `repodata/${blob.sha256}-${type}.xml.gz`;
+    files[`${groupPrefix(group)}${href}`] = { contentType: "application/gzip", blob };
+    files[`${base}${type}.xml.gz`] = { contentType: "application/gzip", blob };
+    listed.push({ type, sha256: blob.sha256, size: blob.size, openSha256: await sha256Hex(open), openSize: open.byteLength, href });
   }
-  // The previous generation's hashed files stay reachable (dnf between repomd.xml and its files).
+  const text = renderRepomd(listed, repomd.revision, repomd.timestamp);
+  files[`${base}repomd.xml`] = { contentType: "text/xml; charset=utf-8", blob: await context.storeAsset(encoder.encode(text), "text/xml; charset=utf-8") };
+  if (repomd.key) {
+    const signature = encoder.encode(await detachedSign(repomd.key.privateKey, text));
+    files[`${base}repomd.xml.asc`] = { contentType: "application/pgp-signature", blob: await context.storeAsset(signature, "application/pgp-signature") };
+  }
+}
+
+/** The previous generation's hashed files stay reachable for one more build (dnf between repomd.xml and its files). */
+export function carryPrevious(files: Record<string, AssetRef>, previous: Generation | null): void {
   for (const [path, ref] of Object.entries(previous?.files ?? {})) {
     if (!ref.previous && /(^|\/)repodata\/[0-9a-f]{64}-[a-z]+\.xml\.gz$/.test(path)) files[path] ??= { ...ref, previous: true };
   }
-  return { revision: context.revision, builtAt: now.getTime(), signedBy: key?.fingerprint ?? null, groups: [...groups.keys()].sort(), files, pool: Object.fromEntries(pool) };
 }
 
-export const rpmIndexes: readonly IndexSpec[] = [
-  { name: GENERATION_INDEX, contentType: "application/json", build: async (reader, context) => JSON.stringify(await buildGeneration(reader, context)) },
-];
+export async function buildGeneration(reader: PackageReader, context: IndexBuildContext, now = new Date()): Promise<Generation> {
+  const pool = new Map<string, BlobRow>();
+  const groups = await listEntries(reader, pool);
+  const previous = await currentGeneration(reader);
+  const files: Record<string, AssetRef> = {};
+  const key = groups.size ? await context.signingKeys.current(openpgpKind) : null;
+  const timestamp = Math.floor(now.getTime() / 1000);
+  for (const [group, entries] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    const xml = { primary: renderPrimary(entries), filelists: renderFilelists(entries), other: renderOther(entries) };
+    await storeGroup(context, files, group, xml, { revision: context.revision, timestamp, key });
+  }
+  carryPrevious(files, previous);
+  return { revision: context.revision, builtAt: now.getTime(), signedBy: key?.fingerprint ?? null, groups: [...groups.keys()].sort(), files, pool: Object.fromEntries(pool) };
+}

@@ -11,12 +11,13 @@
  * A remote repository mirrors an upstream tree (a Fedora mirror's `…/os/`): `repodata/*`
  * files are metadata (revalidated), signatures pass through unchanged, `.rpm` files anywhere
  * in the tree (`Packages/h/hello-….rpm`) are immutable artifacts. Hosted repodata is read
- * from the stored generation (./generation.ts), never built here.
+ * from the stored generation (./generation.ts), never built here; a virtual's own generation
+ * is served with the same helpers (./virtual.ts).
  */
 import type { HostedSource } from "../../repositories/hosted-source";
 import { openpgpKind } from "../../signing/openpgp";
 import type { ProxySpec, ProxyTarget } from "../types";
-import { GENERATION_KEY, type Generation } from "./generation";
+import { currentGeneration, type Generation } from "./generation";
 import { groupPrefix, parseRpmPath, splitFilename, storedName } from "./paths";
 
 export const KEY_PATH = "repository.key";
@@ -40,46 +41,40 @@ export function classifyRpmPath(path: string, _request: Request, _base: string):
   return null;
 }
 
-// Parsed generations by the sha256 of their document: a warm read parses nothing.
-const generations = new Map<string, Generation>();
+/** The repository's armored OpenPGP public key. */
+export async function keyResponse(source: HostedSource, request: Request): Promise<Response> {
+  const key = await source.signingKeys.publicKey(openpgpKind);
+  return new Response(request.method === "HEAD" ? null : key.publicKey, {
+    headers: { "Content-Type": "application/pgp-keys", "X-Key-Fingerprint": key.fingerprint, "Cache-Control": "no-cache" },
+  });
+}
 
-export async function currentGeneration(source: HostedSource): Promise<Generation | null> {
-  const stored = await source.findDerivedDocument(GENERATION_KEY);
-  if (!stored) return null;
-  const cached = generations.get(stored.blob.sha256);
-  if (cached) return cached;
-  const object = await source.readBlob(stored.blob);
-  if (!object) return null;
-  const generation = JSON.parse(await object.text()) as Generation;
-  if (generations.size >= 32) generations.clear();
-  generations.set(stored.blob.sha256, generation);
-  return generation;
+/** A stored generation's repodata file `path` (`{group/}repodata/…`), or null when it names none. */
+export function repodataResponse(source: HostedSource, generation: Generation | null, path: string, request: Request): Promise<Response> | null {
+  const asset = generation?.files[path];
+  if (!asset) return null;
+  return source.serveBlob(request, asset.blob, { contentType: asset.contentType, headers: { "Cache-Control": HASHED.test(path) ? "max-age=86400, immutable" : "no-cache" } });
+}
+
+/** A package a stored generation lists at `path` (`{group/}package/…`), or null. */
+export function pooledPackageResponse(source: HostedSource, generation: Generation | null, path: string, request: Request): Promise<Response> | null {
+  const blob = generation?.pool[path];
+  return blob ? source.serveBlob(request, blob, { contentType: "application/x-rpm", headers: { "X-Checksum-Sha256": blob.sha256 } }) : null;
 }
 
 export async function readHostedRpm(source: HostedSource, target: ProxyTarget, request: Request): Promise<Response | null> {
   const { path } = target;
   const parsed = parseRpmPath(path);
   // `repodata/repomd.xml.key`: where zypper (and OBS-style trees) look for the repository's key.
-  if (path === KEY_PATH || (parsed?.kind === "repodata" && parsed.file === "repomd.xml.key")) {
-    const key = await source.signingKeys.publicKey(openpgpKind);
-    return new Response(request.method === "HEAD" ? null : key.publicKey, {
-      headers: { "Content-Type": "application/pgp-keys", "X-Key-Fingerprint": key.fingerprint, "Cache-Control": "no-cache" },
-    });
-  }
-  if (parsed?.kind === "repodata") {
-    const asset = (await currentGeneration(source))?.files[path];
-    if (!asset) return null;
-    return source.serveBlob(request, asset.blob, { contentType: asset.contentType, headers: { "Cache-Control": HASHED.test(path) ? "max-age=86400, immutable" : "no-cache" } });
-  }
+  if (path === KEY_PATH || (parsed?.kind === "repodata" && parsed.file === "repomd.xml.key")) return keyResponse(source, request);
+  if (parsed?.kind === "repodata") return repodataResponse(source, await currentGeneration(source), path, request);
   if (parsed?.kind !== "package") return null;
   const split = splitFilename(parsed.name, parsed.filename);
   if (!split) return null;
-  const options = { contentType: "application/x-rpm" };
   const found = await source.findFile(parsed.name.toLowerCase(), split.version.toLowerCase(), storedName(parsed.group, parsed.filename).toLowerCase());
-  if (found) return source.serveFile(request, found, { ...options, headers: { "X-Checksum-Sha256": found.blob.sha256 } });
+  if (found) return source.serveFile(request, found, { contentType: "application/x-rpm", headers: { "X-Checksum-Sha256": found.blob.sha256 } });
   // Deleted since the current generation was built: still served while its repodata lists it.
-  const listed = (await currentGeneration(source))?.pool[`${groupPrefix(parsed.group)}package/${parsed.name}/${parsed.filename}`];
-  return listed ? source.serveBlob(request, listed, { ...options, headers: { "X-Checksum-Sha256": listed.sha256 } }) : null;
+  return pooledPackageResponse(source, await currentGeneration(source), `${groupPrefix(parsed.group)}package/${parsed.name}/${parsed.filename}`, request);
 }
 
 export const rpmProxy: ProxySpec = { classify: classifyRpmPath, readHosted: readHostedRpm };

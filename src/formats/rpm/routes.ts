@@ -5,23 +5,20 @@
  * - `DELETE {group/}package/{name}/{version}-{release}/{arch}` → 204;
  * - `GET|HEAD /rpm/{repo}.repo`, `{group}.repo`: the .repo file;
  * - `GET|HEAD repository.key`, `{group/}repodata/…`, `{group/}package/{name}/{file}.rpm`:
- *   through the engine (./proxy.ts); a virtual's key and repodata are its own (./virtual.ts).
+ *   through the engine (./proxy.ts); a virtual's key, repodata and the packages its
+ *   repodata lists come from its own stored generation (./virtual.ts).
  */
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import { RegistryError } from "../../errors";
 import { declaredLength, pathAfterRepository } from "../../http/request-path";
-import type { HostedSource } from "../../repositories/hosted-source";
-import { loadHostedReaders, loadHostedSource, loadRepository, sourceContext } from "../../repositories/loader";
-import type { Repository } from "../../repositories/model";
-import { signingKeysFor } from "../../signing/key-store";
-import { openpgpKind } from "../../signing/openpgp";
+import { loadHostedSource, loadRepository } from "../../repositories/loader";
 import { serveRead } from "../../virtual/serve";
-import { checkGroup, groupPrefix, parseRpmPath, type RpmPath, storedName } from "./paths";
+import { checkGroup, parseRpmPath, storedName } from "./paths";
 import { rpmProxy } from "./proxy";
 import { renderRepoFile } from "./repo-file";
 import { handleRpmUpload } from "./upload";
-import { virtualRepodata } from "./virtual";
+import { serveVirtualRpm } from "./virtual";
 
 export const rpmRoutes = new Hono<AppEnv>();
 
@@ -64,27 +61,11 @@ rpmRoutes.get("/*", async (c) => {
   const rest = restOf(c);
   const path = parseRpmPath(rest);
   if (path?.kind === "repo-file") return repoFile(c, c.req.param("repo") ?? "", path.group);
-  if (path?.kind === "key" || (path?.kind === "repodata" && /^(repomd\.xml(\.asc|\.key)?|([0-9a-f]{64}-)?(primary|filelists|other)\.xml\.gz)$/.test(path.file))) {
-    const members = await loadHostedReaders(c, "rpm");
-    const repository = c.var.repository;
-    if (repository?.kind === "virtual") return serveVirtual(c, repository, members, path);
+  const prefetched = c.var.repositoryPrefetch ? await c.var.repositoryPrefetch : null;
+  // A virtual repository serves its own key and stored generation (./virtual.ts); the lookup is the prefetched row.
+  if (prefetched?.repository.kind === "virtual" || !prefetched) {
+    const answer = await serveVirtualRpm(c, path);
+    if (answer) return answer;
   }
   return serveRead(c, { name: "rpm", proxy: rpmProxy }, rest, `${rest.slice(0, 200)} not found`);
 });
-
-/** A virtual's key and repodata: its own key, its hosted members' repodata merged and re-signed (./virtual.ts). */
-async function serveVirtual(c: Context<AppEnv>, repository: Repository, members: HostedSource[], path: RpmPath): Promise<Response> {
-  const keys = signingKeysFor(repository, sourceContext(c));
-  const head = c.req.method === "HEAD";
-  if (path.kind === "key" || (path.kind === "repodata" && path.file === "repomd.xml.key")) {
-    const key = await keys.publicKey(openpgpKind);
-    return new Response(head ? null : key.publicKey, { headers: { "Content-Type": "application/pgp-keys", "X-Key-Fingerprint": key.fingerprint, "Cache-Control": "no-cache" } });
-  }
-  if (path.kind !== "repodata") throw new RegistryError("not_found", "not found");
-  const file = await virtualRepodata(repository.id, members, path.group, path.file, keys);
-  if (!file) throw new RegistryError("not_found", `${groupPrefix(path.group)}repodata/${path.file} not found`);
-  const hashed = /^[0-9a-f]{64}-/.test(path.file);
-  return new Response(head ? null : file.bytes, {
-    headers: { "Content-Type": file.contentType, "Content-Length": String(file.bytes.byteLength), "Cache-Control": hashed ? "max-age=86400, immutable" : "no-cache", "X-Registry-Member": repository.name },
-  });
-}

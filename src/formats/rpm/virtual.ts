@@ -1,50 +1,53 @@
 /**
- * A virtual RPM repository's repodata: its hosted members' current generations merged per
- * group and re-signed with the **virtual's own key** (a client trusts the repository it is
- * configured with). For a group, each readable hosted member's `primary`/`filelists`/`other`
- * XML (the stored generation's files, never rebuilt here) is cut into `<package>` blocks;
- * members come in priority order and a package location already listed by a higher member is
- * left out — the engine serves a package path from the first member that has it, so every
- * listed pkgid matches the file served. The merged files are deterministic (gzip without
- * mtime, the newest member build as timestamp), so `repomd.xml` and the hashed files it names
- * agree across requests; the result is memoised per isolate by the members' generations.
- * Remote members' repodata is not merged (their packages stay reachable by path).
+ * Virtual RPM repositories: their own generation (./generation.ts), built by their own
+ * IndexBuilder from their hosted members' stored generations and signed with the
+ * **virtual's** key (a client trusts the repository it is configured with). Per group, each
+ * member's `primary`/`filelists`/`other` XML is cut into `<package>` blocks (./merge.ts);
+ * members come in priority order and a package location a higher member already lists is
+ * left out, and the generation's pool takes that location's package from the same member —
+ * so every listed pkgid matches the file served. A member's build schedules the virtual's
+ * (creating the virtual, changing its members or rotating its key builds it at once), so
+ * reads only ever serve the stored generation; a virtual with none yet gets a build
+ * scheduled and answers 404 until it lands. Remote members' repodata is not merged (their
+ * packages stay reachable by path through the engine).
  */
-import { gunzipSync, gzipSync } from "fflate";
-import type { HostedSource } from "../../repositories/hosted-source";
-import type { SigningKeyStore } from "../../signing/key-store";
-import { detachedSign, openpgpKind } from "../../signing/openpgp";
-import { type Generation } from "./generation";
-import { groupPrefix } from "./paths";
-import { currentGeneration } from "./proxy";
+import { gunzipSync } from "fflate";
+import type { Context } from "hono";
+import type { AppEnv } from "../../env";
+import { RegistryError } from "../../errors";
+import { loadVirtualHostedMembers } from "../../repositories/loader";
+import type { BlobRow, PackageReader } from "../../repositories/package-source";
+import { openpgpKind } from "../../signing/openpgp";
+import type { IndexBuildContext } from "../types";
+import { type AssetRef, carryPrevious, currentGeneration, type Generation, storeGroup } from "./generation";
 import { locationOf, mergeXml, packageBlocks, pkgidOf, TYPES } from "./merge";
-import { renderRepomd, type RepodataFile } from "./repodata";
+import { groupPrefix, type RpmPath } from "./paths";
+import { keyResponse, pooledPackageResponse, repodataResponse } from "./proxy";
 
-export interface MergedGroup {
-  /** `repodata/{file}` → bytes and content type. */
-  files: Map<string, { bytes: Uint8Array; contentType: string }>;
+/** Repodata files a virtual makes itself; other `repodata/` paths go to the engine (remote members' trees). */
+const OWN_REPODATA = /^(repomd\.xml(\.asc)?|([0-9a-f]{64}-)?(primary|filelists|other)\.xml\.gz)$/;
+
+interface MemberGeneration {
+  id: number;
+  reader: PackageReader;
+  generation: Generation;
 }
 
-const memo = new Map<string, Promise<MergedGroup | null>>();
-
-const sha256Hex = async (bytes: Uint8Array): Promise<string> =>
-  [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))].map((b) => b.toString(16).padStart(2, "0")).join("");
-
-async function readAsset(member: HostedSource, generation: Generation, path: string): Promise<string | null> {
-  const ref = generation.files[path];
-  const object = ref ? await member.readBlob(ref.blob) : null;
-  return object ? new TextDecoder().decode(gunzipSync(new Uint8Array(await object.arrayBuffer()))) : null;
+async function openXml(member: MemberGeneration, path: string): Promise<string> {
+  const ref = member.generation.files[path];
+  const object = ref ? await member.reader.readBlob(ref.blob) : null;
+  return object ? new TextDecoder().decode(gunzipSync(new Uint8Array(await object.arrayBuffer()))) : "";
 }
 
-async function build(members: readonly { source: HostedSource; generation: Generation }[], group: string, keys: SigningKeyStore): Promise<MergedGroup | null> {
+/** One group's three XML documents, merged from the members that have the group. */
+async function mergeGroup(members: readonly MemberGeneration[], group: string): Promise<Record<(typeof TYPES)[number], string>> {
   const base = `${groupPrefix(group)}repodata/`;
   const texts: Record<(typeof TYPES)[number], string[]> = { primary: [], filelists: [], other: [] };
-  for (const { source, generation } of members) {
-    if (!generation.groups.includes(group)) continue;
-    for (const type of TYPES) texts[type].push((await readAsset(source, generation, `${base}${type}.xml.gz`)) ?? "");
+  for (const member of members) {
+    if (!member.generation.groups.includes(group)) continue;
+    for (const type of TYPES) texts[type].push(await openXml(member, `${base}${type}.xml.gz`));
   }
-  if (texts.primary.length === 0) return null;
-  // First member wins a location (the engine serves that member's file for the path).
+  // First member wins a location (the pool serves that member's file for the path).
   const kept = new Set<string>();
   const locations = new Set<string>();
   for (const block of texts.primary.flatMap(packageBlocks)) {
@@ -53,39 +56,49 @@ async function build(members: readonly { source: HostedSource; generation: Gener
     locations.add(location);
     kept.add(pkgidOf(block));
   }
-  const files = new Map<string, { bytes: Uint8Array; contentType: string }>();
-  const listed: RepodataFile[] = [];
-  const encoder = new TextEncoder();
-  for (const type of TYPES) {
-    const open = encoder.encode(mergeXml(type, texts[type], (id) => kept.has(id)));
-    const gz = gzipSync(open, { level: 6, mtime: 0 });
-    const sha256 = await sha256Hex(gz);
-    const href = `repodata/${sha256}-${type}.xml.gz`;
-    files.set(href, { bytes: gz, contentType: "application/gzip" });
-    files.set(`repodata/${type}.xml.gz`, { bytes: gz, contentType: "application/gzip" });
-    listed.push({ type, sha256, size: gz.byteLength, openSha256: await sha256Hex(open), openSize: open.byteLength, href });
-  }
-  const newest = Math.max(...members.map((m) => m.generation.builtAt));
-  const revision = members.reduce((sum, m) => sum + m.generation.revision, 0);
-  const repomd = renderRepomd(listed, revision, Math.floor(newest / 1000));
-  files.set("repodata/repomd.xml", { bytes: encoder.encode(repomd), contentType: "text/xml; charset=utf-8" });
-  const key = await keys.current(openpgpKind);
-  files.set("repodata/repomd.xml.asc", { bytes: encoder.encode(await detachedSign(key.privateKey, repomd)), contentType: "application/pgp-signature" });
-  return { files };
+  const keep = (id: string) => kept.has(id);
+  return { primary: mergeXml("primary", texts.primary, keep), filelists: mergeXml("filelists", texts.filelists, keep), other: mergeXml("other", texts.other, keep) };
 }
 
-/** The virtual's repodata file `file` (`repomd.xml`, `{sha256}-primary.xml.gz`…) of `group`, or null. */
-export async function virtualRepodata(virtualId: number, members: readonly HostedSource[], group: string, file: string, keys: SigningKeyStore): Promise<{ bytes: Uint8Array; contentType: string } | null> {
-  const generations = await Promise.all(members.map(async (source) => ({ source, generation: await currentGeneration(source) })));
-  const present = generations.filter((m): m is { source: HostedSource; generation: Generation } => m.generation !== null);
-  const signer = (await keys.publicKey(openpgpKind)).fingerprint;
-  const fingerprint = `${virtualId}|${signer}|${group}|${present.map((m) => `${m.source.repository.id}:${m.generation.revision}:${m.generation.builtAt}`).join(",")}`;
-  let merged = memo.get(fingerprint);
-  if (!merged) {
-    if (memo.size >= 64) memo.clear();
-    merged = build(present, group, keys);
-    memo.set(fingerprint, merged);
-    merged.catch(() => memo.delete(fingerprint));
+/** The IndexBuilder's build of a virtual repository (`context.members`: its hosted members in priority order). */
+export async function buildVirtualGeneration(reader: PackageReader, context: IndexBuildContext, now = new Date()): Promise<Generation> {
+  const members: MemberGeneration[] = [];
+  for (const { id, reader: member } of context.members) {
+    const generation = await currentGeneration(member);
+    if (generation) members.push({ id, reader: member, generation });
   }
-  return (await merged)?.files.get(`repodata/${file}`) ?? null;
+  const groups = [...new Set(members.flatMap((m) => m.generation.groups))].sort((a, b) => a.localeCompare(b));
+  const files: Record<string, AssetRef> = {};
+  const key = groups.length ? await context.signingKeys.current(openpgpKind) : null;
+  // Derived from the members' generations only, so a rebuild without member changes (a key
+  // rotation aside) stores the same bytes.
+  const revision = members.reduce((sum, m) => sum + m.generation.revision, 0);
+  const timestamp = Math.floor(Math.max(0, ...members.map((m) => m.generation.builtAt)) / 1000);
+  for (const group of groups) await storeGroup(context, files, group, await mergeGroup(members, group), { revision, timestamp, key });
+  const pool: Record<string, BlobRow> = {};
+  for (const member of members) for (const [path, blob] of Object.entries(member.generation.pool)) pool[path] ??= blob;
+  carryPrevious(files, await currentGeneration(reader));
+  const merged = Object.fromEntries(members.map((m) => [String(m.id), m.generation.revision]));
+  return { revision: context.revision, builtAt: now.getTime(), signedBy: key?.fingerprint ?? null, groups, files, pool, members: merged };
+}
+
+/** A virtual repository's answer for `path`, or null when the engine should serve it. */
+export async function serveVirtualRpm(c: Context<AppEnv>, path: RpmPath | null): Promise<Response | null> {
+  const isKey = path?.kind === "key" || (path?.kind === "repodata" && path.file === "repomd.xml.key");
+  const isRepodata = path?.kind === "repodata" && OWN_REPODATA.test(path.file);
+  if (!isKey && !isRepodata && path?.kind !== "package") return null;
+  const { virtual, hidden } = await loadVirtualHostedMembers(c, "rpm");
+  if (virtual.repository.kind !== "virtual") return null;
+  if (isKey) return keyResponse(virtual, c.req.raw);
+  // Packages: the engine serves them from the members this caller may read.
+  if (hidden && path?.kind === "package") return null;
+  if (hidden) throw new RegistryError("not_found", "not found: this virtual repository's repodata covers members you cannot read");
+  const generation = await currentGeneration(virtual);
+  if (!generation) await virtual.scheduleIndexes();
+  if (path?.kind === "package") return pooledPackageResponse(virtual, generation, `${groupPrefix(path.group)}package/${path.name}/${path.filename}`, c.req.raw);
+  if (path?.kind !== "repodata") return null;
+  const where = `${groupPrefix(path.group)}repodata/${path.file}`;
+  const response = await repodataResponse(virtual, generation, where, c.req.raw);
+  if (!response) throw new RegistryError("not_found", `${where} not found`);
+  return response;
 }
