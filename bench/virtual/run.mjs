@@ -7,7 +7,7 @@
 //     (test/e2e/counting-server.ts). Prints the upstream request count, p50/p99 of curl's
 //     time to first byte and total time, and the X-Cache split; then the same herd again on
 //     the now-cached artifact, which separates coalescing from what 200 concurrent requests
-//     cost `wrangler dev` on this machine anyway.
+//     cost the local runtime on this machine anyway.
 // (b) Warm throughput of one BENCH_SIZE_MIB (default 64) artifact: through the virtual
 //     repository (the remote member's cached copy), through the virtual repository from its
 //     hosted member, straight from a hosted repository, and from nginx (Debian nginx-light,
@@ -20,6 +20,7 @@
 //     floor (everything already in the local repository: JVM + compile, no downloads).
 //     BENCH_MVN_RUNS (5) rounds; wall time of each run and the median.
 //
+// The registry runs under `npm start` (BENCH_SERVER=dev: `wrangler dev`), bench/lib/registry.mjs.
 // All repositories are private: every read goes through the engine (D1 + R2), never through
 // the Workers Cache API, which serves public remote/virtual reads in production.
 // BENCH_KEEP=1 keeps the temp dir. Everything started here is stopped here.
@@ -30,14 +31,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256File, writeRandomFile } from "../lib/files.mjs";
 import { ensureNginx, startNginx, which } from "../lib/nginx.mjs";
-import { CALL_COUNT_VARS, callCounts, formatCalls } from "../lib/call-counts.mjs";
+import { callCounts, formatCalls } from "../lib/call-counts.mjs";
+import { SERVER, startBenchRegistry } from "../lib/registry.mjs";
 import { cleanup, cleanups } from "../lib/cleanup.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/virtual/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:virtual` (Node 24).");
   process.exit(2);
 }
-const { apiOk, freePort, runCli, startRegistry, CLIENT_PATH } = await import("../../test/e2e/harness.ts");
+const { apiOk, freePort, runCli, CLIENT_PATH } = await import("../../test/e2e/harness.ts");
 const { startCountingServer } = await import("../../test/e2e/counting-server.ts");
 const { isolatedLocalRepo, MAVEN_PLUGINS, mavenLayout, projectPom, runMvn, settingsXml } = await import("../../test/e2e/maven.ts");
 
@@ -101,8 +103,8 @@ async function main() {
 
   const upstream = await startCountingServer();
   cleanups.push(() => upstream.stop());
-  log("starting the registry (wrangler dev) …");
-  const registry = await startRegistry({ label: "edge-registry-bench-virtual", vars: CALL_COUNT_VARS });
+  log(`starting the registry (${SERVER}) …`);
+  const registry = await startBenchRegistry("edge-registry-bench-virtual");
   let registryStopped = false;
   const stopRegistry = async () => {
     if (registryStopped) return;
@@ -271,7 +273,7 @@ async function main() {
   };
   const p50 = (rs) => percentile(rs.map((r) => r.seconds), 50);
   log("");
-  log(`=== Edge Registry remote/virtual bench (wrangler dev, curl over loopback, private repositories) ===`);
+  log(`=== Edge Registry remote/virtual bench (${SERVER}, curl over loopback, private repositories) ===`);
   log(`(a) herd: ${HERD} concurrent curl processes, one uncached ${HERD_MIB} MiB artifact through virtual → remote → counting upstream`);
   log(`    upstream requests: ${herdUpstream} (for ${HERD} client requests; still ${herdUpstreamAfter} after ${HERD} more); failures: ${bad.length}; sha256 ${herdOk ? "ok" : "MISMATCH"}; X-Cache ${JSON.stringify(split)}`);
   log(`    single cold request alone (baseline): time to first byte ${ms(solo.ttfb)}, total ${ms(solo.seconds)}`);
