@@ -8,6 +8,7 @@
  *
  * A virtual repository serves its own stored index document (./virtual.ts); the engine only
  * serves it packages for a caller who may not read every hosted member.
+ *
  * A hosted repository serves `noarch` packages from every arch directory, and the `noarch`
  * index for an arch that has no packages of its own.
  */
