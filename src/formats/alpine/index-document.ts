@@ -38,10 +38,10 @@ export interface AlpineIndexes {
   members?: Record<string, number>;
 }
 
-/** A virtual's listed file: the member the index took it from and that member's file (its bytes are what `C:` describes). */
+/** A virtual place's listed files by file name: the member the index took each from and that member's file (the bytes its `C:` describes). */
 export type VirtualFiles = Record<string, FileWithBlob & { member: number }>;
 
-export const placeKey = (place: Place): string => `${place.branch}/${place.repository}/${place.arch}`;
+const placeKey = (place: Place): string => `${place.branch}/${place.repository}/${place.arch}`;
 
 export function parsePlaceKey(key: string): Place {
   const [branch = "", repository = "", arch = ""] = key.split("/");
