@@ -46,6 +46,8 @@ export function renderApkIndex(entries: readonly IndexEntry[]): string {
 export interface Stanza {
   name: string;
   version: string;
+  /** `C:`, the control segment's checksum (what apk checks the downloaded file against). */
+  checksum: string;
   text: string;
 }
 
@@ -56,8 +58,9 @@ export function parseApkIndex(text: string): Stanza[] {
     if (lines.length === 0) continue;
     const name = lines.find((l) => l.startsWith("P:"))?.slice(2) ?? "";
     const version = lines.find((l) => l.startsWith("V:"))?.slice(2) ?? "";
+    const checksum = lines.find((l) => l.startsWith("C:"))?.slice(2) ?? "";
     if (!name || !version) continue;
-    stanzas.push({ name, version, text: `${lines.join("\n")}\n` });
+    stanzas.push({ name, version, checksum, text: `${lines.join("\n")}\n` });
   }
   return stanzas;
 }

@@ -3,7 +3,7 @@
  * with `.PKGINFO` parsed, `APKINDEX.tar.gz` per branch/repository/arch built by the
  * IndexBuilder and signed with the repository's RSA key, the public key served; remote
  * (upstream tree mirrored, its signatures passed through) and virtual (hosted members'
- * indexes merged and re-signed). docs/formats/alpine.md.
+ * stored indexes merged and re-signed by the virtual's own IndexBuilder). docs/formats/alpine.md.
  */
 import { rsaKind } from "../../signing/rsa";
 import type { FormatModule } from "../types";

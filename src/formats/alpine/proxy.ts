@@ -3,25 +3,25 @@
  *
  * | path | target |
  * |---|---|
- * | `{branch}/{repository}/{arch}/APKINDEX.tar.gz` | metadata: hosted, the IndexBuilder's signed archive; remote, the upstream's (its signature passed through); virtual, the precomputed `alpine-apkindex` document (./virtual-index.ts) |
- * | `{branch}/{repository}/{arch}/{name}-{version}.apk` | artifact (immutable); in a virtual, from the member its index lists it from |
+ * | `{branch}/{repository}/{arch}/APKINDEX.tar.gz` | metadata: hosted, the IndexBuilder's signed archive; remote, the upstream's (its signature passed through) |
+ * | `{branch}/{repository}/{arch}/{name}-{version}.apk` | artifact (immutable) |
+ *
+ * A virtual repository serves its own stored index document (./virtual.ts); the engine only
+ * serves it packages for a caller who may not read every hosted member.
  *
  * A hosted repository serves `noarch` packages from every arch directory, and the `noarch`
  * index for an arch that has no packages of its own.
  */
 import type { HostedSource } from "../../repositories/hosted-source";
 import type { ProxySpec, ProxyTarget } from "../types";
-import type { Place } from "./repository-index";
+import { indexOf, type Place } from "./index-document";
 import { ARCHITECTURE, parseApkFilename } from "./pkginfo";
-import { hostedIndexes, indexOf } from "./repository-index";
+import { hostedIndexes } from "./repository-index";
 import { PATH_SEGMENT } from "./upload";
-import { VIRTUAL_RECIPE } from "./virtual-index";
 
 export const INDEX_FILE = "APKINDEX.tar.gz";
 const INDEX_PATH = /^([^/]+)\/([^/]+)\/([^/]+)\/APKINDEX\.tar\.gz$/;
 const APK_PATH = /^([^/]+)\/([^/]+)\/([^/]+)\/([^/]+\.apk)$/;
-
-export type { Place } from "./repository-index";
 
 const validPlace = (branch: string, repository: string, arch: string): boolean => PATH_SEGMENT.test(branch) && PATH_SEGMENT.test(repository) && ARCHITECTURE.test(arch);
 
@@ -40,32 +40,14 @@ export function apkPlace(path: string): (Place & { filename: string; name: strin
   return parsed && validPlace(branch, repository, arch) ? { branch, repository, arch, filename, ...parsed } : null;
 }
 
-/**
- * The index target. `virtual` (the virtual repository's current key fingerprint) makes it
- * the merged, re-signed document; hosted and remote repositories serve their own copy.
- */
-export function indexTarget(place: Place, virtual?: { repository: string; keyFingerprint: string }): ProxyTarget {
-  const path = `${place.branch}/${place.repository}/${place.arch}/${INDEX_FILE}`;
-  // A key rotation re-signs the index without a revision bump: never from a revision-keyed cache.
-  const target: ProxyTarget = { kind: "metadata", path, packageKey: null, changesWithoutRevision: true };
-  if (!virtual) return target;
-  return {
-    ...target,
-    // Not kept in the edge cache: a member's delete or a key rotation shows at once.
-    noEdgeCache: true,
-    document: { recipe: VIRTUAL_RECIPE, key: `alpine:${path}`, contentType: "application/gzip", params: { place: `${place.branch}/${place.repository}/${place.arch}`, ...virtual } },
-  };
+/** The index target: the repository's own copy (a key rotation re-signs it without a revision bump: never from a revision-keyed cache). */
+export function indexTarget(place: Place): ProxyTarget {
+  return { kind: "metadata", path: `${place.branch}/${place.repository}/${place.arch}/${INDEX_FILE}`, packageKey: null, changesWithoutRevision: true };
 }
 
-export function apkTarget(path: string, virtual?: { repository: string; keyFingerprint: string }): ProxyTarget | null {
+export function apkTarget(path: string): ProxyTarget | null {
   const place = apkPlace(path);
-  if (!place) return null;
-  return {
-    kind: "artifact",
-    path,
-    packageKey: place.name.toLowerCase(),
-    ...(virtual ? { indexedBy: { index: indexTarget(place, virtual), entry: place.filename } } : {}),
-  };
+  return place ? { kind: "artifact", path, packageKey: place.name.toLowerCase() } : null;
 }
 
 function classifyAlpinePath(path: string): ProxyTarget | null {

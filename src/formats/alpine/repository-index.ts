@@ -1,87 +1,49 @@
 /**
- * A hosted Alpine repository's indexes, built by the IndexBuilder (docs/architecture.md) a
- * moment after writes settle: one signed `APKINDEX.tar.gz` per branch/repository/arch,
- * stored as build assets, and one JSON document (`alpine-indexes.json`, the IndexSpec) that
- * names them all, so the whole set switches at once when the document is stored. Reads
- * serve the asset the current document names; nothing is built on the read path.
- * - Files are grouped by their composite key `{branch}|{repository}|{arch}`; each version's
- *   metadata keeps, per composite key, what the stanza needs (./upload.ts).
- * - `noarch` packages are listed (with `A:noarch`) in every arch's index of their
+ * Alpine indexes, built by the IndexBuilder (docs/architecture.md) a moment after writes
+ * settle, and stored as one document (./index-document.ts) naming one signed
+ * `APKINDEX.tar.gz` per branch/repository/arch and its plain text (build assets), so the
+ * whole set switches at once. Reads serve the assets the current document names.
+ * - Hosted: files are grouped by their composite key `{branch}|{repository}|{arch}`; each
+ *   version's metadata keeps, per composite key, what the stanza needs (./upload.ts).
+ *   `noarch` packages are listed (with `A:noarch`) in every arch's index of their
  *   branch/repository, and in a `noarch` index of their own.
- * - Beside each signed archive the plain APKINDEX text is stored too: a virtual repository
- *   merges its members' texts and signs the result with its own key (./virtual-index.ts).
+ * - Virtual (the spec is marked `virtual`): its hosted members' stored documents merged and
+ *   signed with the virtual's own key (./virtual-index.ts).
  */
-import type { BlobRow, PackageReader } from "../../repositories/package-source";
 import type { HostedSource } from "../../repositories/hosted-source";
+import type { PackageReader } from "../../repositories/package-source";
 import type { IndexBuildContext, IndexSpec } from "../types";
 import { type IndexEntry, renderApkIndex } from "./apkindex";
+import { type AlpineIndexes, INDEX_DOCUMENT, listApks } from "./index-document";
 import { indexSigner } from "./keys";
-import type { StoredApk } from "./upload";
+import { buildVirtualIndexes } from "./virtual-index";
 
-export const INDEX_DOCUMENT = "alpine-indexes.json";
-const PAGE = 200;
-
-/** `{branch}/{repository}/{arch}` → the signed archive and the plain text. */
-export interface AlpineIndexes {
-  keyName: string | null;
-  indexes: Record<string, { archive: BlobRow; text: BlobRow; packages: number }>;
-}
-
-export interface Place {
-  branch: string;
-  repository: string;
-  arch: string;
-}
-
-/** The hosted repository's index document (built by the IndexBuilder), or null. */
+/**
+ * A hosted repository's index document; when the stored one is older than the repository,
+ * `repositoryIndex` waits for the builder's build (a deleted file disappears at once).
+ */
 export async function hostedIndexes(source: HostedSource): Promise<AlpineIndexes | null> {
   const document = await source.repositoryIndex(INDEX_DOCUMENT);
   const object = document ? await source.readBlob(document.blob) : null;
   return object ? ((await object.json()) as AlpineIndexes) : null;
 }
 
-/** The stored index of a place: its own arch, else the `noarch` index of its branch/repository. */
-export function indexOf(indexes: AlpineIndexes | null, place: Place): AlpineIndexes["indexes"][string] | null {
-  if (!indexes) return null;
-  return indexes.indexes[`${place.branch}/${place.repository}/${place.arch}`] ?? indexes.indexes[`${place.branch}/${place.repository}/noarch`] ?? null;
-}
-
-export const compositeKey = (branch: string, repository: string, arch: string): string => `${branch}|${repository}|${arch}`;
-
-export function splitCompositeKey(key: string): { branch: string; repository: string; arch: string } | null {
-  const [branch, repository, arch, ...rest] = key.split("|");
-  return branch && repository && arch && rest.length === 0 ? { branch, repository, arch } : null;
-}
-
 /** Every listed file's stanza, grouped by `{branch}/{repository}` then arch. */
 async function collect(reader: PackageReader): Promise<Map<string, Map<string, IndexEntry[]>>> {
   const groups = new Map<string, Map<string, IndexEntry[]>>();
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await reader.listPackages({ limit: PAGE, offset });
-    for (const row of await reader.listFilesOfPackages(page.map((p) => p.id))) {
-      const where = splitCompositeKey(row.file.compositeKey);
-      let stored: StoredApk | undefined;
-      try {
-        stored = (JSON.parse(row.version.metadata) as { files?: Record<string, StoredApk> }).files?.[row.file.compositeKey];
-      } catch {
-        stored = undefined;
-      }
-      // A file whose metadata is not written yet (or was written for a replaced copy) is left out.
-      if (!where || !stored || stored.sha256 !== row.blob.sha256) continue;
-      const group = `${where.branch}/${where.repository}`;
-      const archs = groups.get(group) ?? new Map<string, IndexEntry[]>();
-      groups.set(group, archs);
-      archs.set(where.arch, [...(archs.get(where.arch) ?? []), { ...stored.info, checksum: stored.checksum, size: row.blob.size }]);
-    }
-    if (page.length < PAGE) break;
+  for (const { place, entry } of await listApks(reader)) {
+    const group = `${place.branch}/${place.repository}`;
+    const archs = groups.get(group) ?? new Map<string, IndexEntry[]>();
+    groups.set(group, archs);
+    archs.set(place.arch, [...(archs.get(place.arch) ?? []), entry]);
   }
   return groups;
 }
 
-async function build(reader: PackageReader, context: IndexBuildContext): Promise<string> {
+async function buildHostedIndexes(reader: PackageReader, context: IndexBuildContext): Promise<AlpineIndexes> {
   const groups = await collect(reader);
   const result: AlpineIndexes = { keyName: null, indexes: {} };
-  if (groups.size === 0) return JSON.stringify(result);
+  if (groups.size === 0) return result;
   const signer = await indexSigner(context.signingKeys, reader.repository.name);
   result.keyName = signer.keyName;
   for (const [group, archs] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
@@ -97,7 +59,12 @@ async function build(reader: PackageReader, context: IndexBuildContext): Promise
       result.indexes[`${group}/${arch}`] = { archive, text: plain, packages: entries.length };
     }
   }
-  return JSON.stringify(result);
+  return result;
 }
 
-export const alpineIndexes: readonly IndexSpec[] = [{ name: INDEX_DOCUMENT, contentType: "application/json", build }];
+async function build(reader: PackageReader, context: IndexBuildContext): Promise<string> {
+  const built = reader.repository.kind === "virtual" ? await buildVirtualIndexes(reader, context) : await buildHostedIndexes(reader, context);
+  return JSON.stringify(built);
+}
+
+export const alpineIndexes: readonly IndexSpec[] = [{ name: INDEX_DOCUMENT, contentType: "application/json", virtual: true, build }];

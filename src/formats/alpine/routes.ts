@@ -5,14 +5,14 @@
  *   (retired keys too);
  * - `PUT /alpine/{repo}/{branch}/{repository}`: upload an `.apk` (raw body) → 201;
  * - `GET|HEAD /alpine/{repo}/{branch}/{repository}/{arch}/APKINDEX.tar.gz`: the signed index;
- * - `GET|HEAD /alpine/{repo}/{branch}/{repository}/{arch}/{name}-{version}.apk`: a package;
+ * - `GET|HEAD /alpine/{repo}/{branch}/{repository}/{arch}/{name}-{version}.apk`: a package
+ *   (both through the engine, except a virtual's, served from its stored document: ./virtual.ts);
  * - `DELETE /alpine/{repo}/{branch}/{repository}/{arch}/{name}-{version}.apk` → 204.
  */
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env";
 import { RegistryError } from "../../errors";
 import { declaredLength, pathAfterRepository } from "../../http/request-path";
-import type { SourceContext } from "../../repositories/hosted-source";
 import { loadHostedSource, loadRepository } from "../../repositories/loader";
 import type { Repository } from "../../repositories/model";
 import { type SigningKeyStore, signingKeysFor } from "../../signing/key-store";
@@ -21,6 +21,7 @@ import { serveTarget } from "../../virtual/serve";
 import { findPublicKey, KEY_CONTENT_TYPE, keyName } from "./keys";
 import { alpineProxy, apkPlace, apkTarget, indexPlace, indexTarget } from "./proxy";
 import { handleApkUpload } from "./upload";
+import { serveVirtualAlpine } from "./virtual";
 
 export const alpineRoutes = new Hono<AppEnv>();
 
@@ -67,13 +68,6 @@ alpineRoutes.delete("/:branch/:repository/:arch/:filename", async (c) => {
   return c.body(null, 204);
 });
 
-/** A virtual repository signs with its own current key: its fingerprint keys the merged document. */
-async function virtualParams(repository: Repository, context: SourceContext) {
-  if (repository.kind !== "virtual") return undefined;
-  const key = await signingKeysFor(repository, context).publicKey(rsaKind);
-  return { repository: repository.name, keyFingerprint: key.fingerprint };
-}
-
 alpineRoutes.on(["GET", "HEAD"], "/*", async (c) => {
   const rest = restOf(c);
   const index = indexPlace(rest);
@@ -83,9 +77,14 @@ alpineRoutes.on(["GET", "HEAD"], "/*", async (c) => {
     await loadRepository(c, "alpine", "read");
     throw new RegistryError("not_found", notFound);
   }
+  const prefetched = c.var.repositoryPrefetch ? await c.var.repositoryPrefetch : null;
+  // A virtual repository serves its own stored index document (./virtual.ts); the lookup is the prefetched row.
+  if (prefetched?.repository.kind === "virtual" || !prefetched) {
+    const answer = await serveVirtualAlpine(c, rest);
+    if (answer) return answer;
+  }
   const { repository, context } = await loadRepository(c, "alpine", "read");
-  const virtual = await virtualParams(repository, context);
-  const target = index ? indexTarget(index, virtual) : apkTarget(rest, virtual);
+  const target = index ? indexTarget(index) : apkTarget(rest);
   const response = target ? await serveTarget(c, alpineProxy, repository, context, target) : null;
   if (!response) throw new RegistryError("not_found", notFound);
   return response;

@@ -14,7 +14,7 @@ import type { HostedSource } from "../../repositories/hosted-source";
 import { lockstepTee } from "../pypi/lockstep-tee";
 import { ApkInspector } from "./apk-archive";
 import { apkFilename, parsePkgInfo, type PkgInfo } from "./pkginfo";
-import { compositeKey } from "./repository-index";
+import { compositeKey } from "./index-document";
 
 export const MAX_APK_BYTES = 512 * 1024 * 1024;
 export const PATH_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
