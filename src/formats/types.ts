@@ -131,8 +131,6 @@ export interface SourceDocument {
 
 export interface MergedDocument {
   text: string;
-  /** A binary document (Alpine's signed `APKINDEX.tar.gz`): stored and served instead of `text`. */
-  bytes?: Uint8Array;
   /** Entry name (tarball version, filename) → where it is served from. */
   provenance?: Record<string, Provenance>;
 }
@@ -151,12 +149,7 @@ export interface DocumentRecipe {
   readonly rewritesRemote?: boolean;
   /** A hosted member's copy, or null when it has none. */
   hostedText(source: HostedSource, target: ProxyTarget, params: Record<string, unknown>): Promise<string | null>;
-  merge(documents: readonly SourceDocument[], params: Record<string, unknown>, now: number, context?: MergeContext): MergedDocument | null | Promise<MergedDocument | null>;
-}
-
-/** What a merge may use beyond its sources: the serving repository's signing keys (a virtual re-signs what it merged). */
-export interface MergeContext {
-  signingKeys(): Promise<SigningKeyStore>;
+  merge(documents: readonly SourceDocument[], params: Record<string, unknown>, now: number): MergedDocument | null | Promise<MergedDocument | null>;
 }
 
 /** What the remote/virtual engine (src/virtual) needs from a format. */

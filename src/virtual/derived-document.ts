@@ -13,13 +13,12 @@ import { toHex } from "../auth/crypto";
 import { findCacheEntry, saveCacheEntry, type CacheEntryWithBlob } from "../db/cache-entries";
 import { openDatabase, type Database } from "../db/client";
 import type { BlobRow } from "../db/packages";
-import { findRemoteConfig, findRepository, findRepositoryById } from "../db/repositories";
+import { findRemoteConfig, findRepository } from "../db/repositories";
 import type { Bindings } from "../env";
 import { RegistryError } from "../errors";
 import type { DocumentRecipe, ProxyTarget, SourceDocument } from "../formats/types";
 import { HostedSource, type SourceContext } from "../repositories/hosted-source";
 import { BlobStore } from "../storage/blob-store";
-import { SigningKeyStore } from "../signing/key-store";
 import { upstreamUrl } from "./upstream";
 
 const recipes = new Map<string, DocumentRecipe>();
@@ -75,18 +74,12 @@ export class DocumentBuilder extends DurableObject<Bindings> {
     const recipe = findRecipe(request.recipe);
     const context = backgroundContext(db, this.env.BLOBS, this.env);
     const documents = await readSources(request, recipe, context);
-    const merged = await recipe.merge(documents, request.target.document?.params ?? {}, request.now, {
-      signingKeys: async () => {
-        const repository = await findRepositoryById(db, request.repositoryId);
-        if (!repository) throw new RegistryError("not_found", "repository not found");
-        return new SigningKeyStore(repository, { bucket: this.env.BLOBS, secret: this.env.CREDENTIALS_KEY, locks: this.env.LOCKS });
-      },
-    });
+    const merged = await recipe.merge(documents, request.target.document?.params ?? {}, request.now);
     if (merged === null) return { status: "missing" };
     if (merged.provenance) {
       await storeDocument(db, this.env.BLOBS, request.repositoryId, provenanceKey(request.key), request.fingerprint, "application/json", JSON.stringify(merged.provenance));
     }
-    const blobId = await storeDocument(db, this.env.BLOBS, request.repositoryId, request.key, request.fingerprint, request.contentType, merged.bytes ?? merged.text);
+    const blobId = await storeDocument(db, this.env.BLOBS, request.repositoryId, request.key, request.fingerprint, request.contentType, merged.text);
     return { status: "ok", blobId };
   }
 }

@@ -14,7 +14,6 @@ import { RegistryError } from "../errors";
 import type { DocumentRecipe, DocumentTarget, ProxyTarget, Provenance, SourceDocument } from "../formats/types";
 import type { SourceContext } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
-import { signingKeysFor } from "../signing/key-store";
 import { derivedDocument, findRecipe, fingerprintOf, provenanceKey, type SourceRef } from "./derived-document";
 import { hostedRepositoryRevision, hostedRevision, membersServing, shields, type Member } from "./members";
 import type { CacheStatus, RemoteHit } from "./remote-source";
@@ -93,11 +92,9 @@ async function collect<T>(
 }
 
 export interface BuiltDocument {
-  /** Stored document (precomputed) or merged bytes (per request). */
+  /** Stored document (precomputed) or merged text (per request). */
   blob?: BlobRow;
   text?: string;
-  /** Merged binary document (per request). */
-  bytes?: Uint8Array;
   fingerprint?: string;
   members: string[];
   cache: CacheStatus;
@@ -191,9 +188,9 @@ async function perRequest(engine: EngineContext, target: ProxyTarget, recipe: Do
   );
   const documents = found.all.map((m) => texts.get(m.repository.name)).filter((d) => d !== undefined);
   if (documents.length === 0) return null;
-  const merged = await recipe.merge(documents, params, Date.now(), { signingKeys: async () => signingKeysFor(engine.repository, engine.ctx) });
+  const merged = await recipe.merge(documents, params, Date.now());
   if (!merged) return null;
-  return { text: merged.text, ...(merged.bytes ? { bytes: merged.bytes } : {}), members: documents.map((d) => d.member), cache: worstCache(found.remote.map((r) => r.cache)) };
+  return { text: merged.text, members: documents.map((d) => d.member), cache: worstCache(found.remote.map((r) => r.cache)) };
 }
 
 /** The merged document a metadata target names; null when no member has it. */

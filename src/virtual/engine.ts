@@ -39,7 +39,7 @@ async function serveDocument(engine: EngineContext, target: ProxyTarget, request
   if (!document || !built) return null;
   const headers = { ...document.headers, "X-Registry-Member": built.members.join(", "), "X-Cache": built.cache };
   if (built.blob) return blobResponse(request, engine.ctx.bucket, built.blob, { contentType: document.contentType, headers, ...document.served });
-  const bytes = built.bytes ?? new TextEncoder().encode(built.text ?? "");
+  const bytes = new TextEncoder().encode(built.text ?? "");
   return new Response(request.method === "HEAD" ? null : bytes, {
     headers: { ...headers, "Content-Type": document.contentType, "Content-Length": String(bytes.byteLength) },
   });
