@@ -19,8 +19,12 @@
  *   Set-Cookie or `no-store`; HEAD is answered from a stored GET. Range and If-Range requests
  *   and If-Modified-Since alone go through; If-None-Match is answered (304) here.
  * - An answer is stored only when the request read the repository row from D1 itself (not
- *   from the isolate's repository cache): its content is then at least as new as the stamp,
- *   even with D1 read replicas.
+ *   from the isolate's repository cache) before its content: the content is then at least as
+ *   new as the stamp, even with D1 read replicas. A storable answer whose row came from the
+ *   isolate's cache is remembered as wanted; the next miss on it reads the row first
+ *   (`confirmStamp`, one D1 statement) and stores its answer when the stamp is unchanged —
+ *   so under steady traffic (one D1 row read per second per isolate) every small answer is
+ *   stored by its second miss, and answers too big to keep never pay that statement.
  * - Download counts: the version ids a stored file answer counted are counted again on
  *   every GET hit (buffered like any download, src/repositories/download-counter.ts), and so
  *   are the remote cache entries it served (hits, last_hit_at: ./hit-counter.ts).
@@ -49,6 +53,9 @@ interface Entry {
 }
 
 const entries = new Map<string, Entry>();
+/** Keys of storable answers a request could not store (row from the isolate's cache). */
+const wanted = new Set<string>();
+const MAX_WANTED = 10_000;
 let totalBytes = 0;
 
 /** READ_CACHE_MIB parsed into bytes: a non-negative number, else the default. */
@@ -122,6 +129,8 @@ export interface ReadCacheOptions {
   maxBytes: number;
   /** The repository row was read from D1 in this request (answers may be stored). */
   rowReadNow: boolean;
+  /** Reads the repository row (and members) from D1 now and returns its stamp. */
+  confirmStamp?: () => Promise<string | null>;
 }
 
 /**
@@ -159,10 +168,19 @@ export async function withReadCache(
     return answer(request, entry);
   }
   if (entry) forget(key); // written since: its stamp is old
+  let rowFirst = options.rowReadNow;
+  if (!rowFirst && options.confirmStamp && request.method === "GET" && wanted.delete(key)) {
+    rowFirst = (await options.confirmStamp()) === options.stamp;
+  }
   const downloads: number[] = [];
   const remote: ServedRemoteArtifact[] = [];
   const response = await produce({ ...ctx, servedDownloads: downloads, servedRemoteArtifacts: remote });
-  if (!response || request.method !== "GET" || !options.rowReadNow || !storable(response, options.maxBytes)) return response;
+  if (!response || request.method !== "GET" || !storable(response, options.maxBytes)) return response;
+  if (!rowFirst) {
+    if (wanted.size >= MAX_WANTED) wanted.clear();
+    wanted.add(key);
+    return response;
+  }
   if (!remote.every((served) => served.immutable)) return response;
   const cacheHits = remote.flatMap((served) => (served.entry ? [served.entry] : []));
   const body = new Uint8Array(await response.arrayBuffer());

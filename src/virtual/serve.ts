@@ -13,6 +13,7 @@ import { loadRepository } from "../repositories/loader";
 import type { Repository } from "../repositories/model";
 import type { EngineContext } from "./documents";
 import { rowReadThisRequest } from "../repositories/prefetch";
+import { findRepositoryWithMembers } from "../db/repository-with-members";
 import { withEdgeCache } from "./edge-cache";
 import { cacheableRepository, readCacheBytes, withReadCache } from "./read-cache";
 import { readStamp, stampMembers } from "./read-stamp";
@@ -40,7 +41,15 @@ export async function engineContext(c: Context<AppEnv>, repository: Repository, 
 export async function cachedRead<R extends Response | null>(c: Context<AppEnv>, repository: Repository, ctx: SourceContext, produce: (ctx: SourceContext) => Promise<R>, kind?: PathClass): Promise<R> {
   const members = await stampMembers(ctx.db, repository);
   if (!cacheableRepository(repository, members, ctx, kind)) return produce(ctx);
-  const options = { stamp: readStamp(repository, members), maxBytes: readCacheBytes(c.env.READ_CACHE_MIB), rowReadNow: await rowReadThisRequest(c, repository) };
+  const options = {
+    stamp: readStamp(repository, members),
+    maxBytes: readCacheBytes(c.env.READ_CACHE_MIB),
+    rowReadNow: await rowReadThisRequest(c, repository),
+    confirmStamp: async () => {
+      const found = await findRepositoryWithMembers(ctx.db, repository.name);
+      return found ? readStamp(found.repository, found.members) : null;
+    },
+  };
   return (await withReadCache(c.req.raw, repository, ctx, options, produce)) as R;
 }
 

@@ -146,6 +146,24 @@ describe("writes made elsewhere (another isolate): seen within REPOSITORY_CACHE_
     expect((await read(path, {}, reader, { REPOSITORY_CACHE_SECONDS: "0.2" })).response.status).toBe(404);
   });
 
+  it("an answer read with a cached row is stored by its next miss, which reads the row first (one statement)", async () => {
+    await createRepository({ name: "rc-confirm", format: "generic", kind: "hosted", visibility: "public" });
+    for (const v of ["1.0", "2.0"]) expect((await call(`/generic/rc-confirm/tool/${v}/tool.bin`, { method: "PUT", body: `confirm ${v}` })).status).toBe(201);
+    forgetCachedRepositories();
+    await (await read("/generic/rc-confirm/tool/1.0/tool.bin")).response.text(); // the row from D1, now cached
+    const path = "/generic/rc-confirm/tool/2.0/tool.bin";
+    const first = await read(path); // row from the isolate's cache: answered, not stored
+    expect(first.response.headers.get("X-Read-Cache")).toBeNull();
+    expect(first.counts.statements).toBeGreaterThan(0);
+    const second = await read(path); // wanted: the row is read again first, then the answer is stored
+    expect(second.response.headers.get("X-Read-Cache")).toBeNull();
+    expect(await second.response.text()).toBe("confirm 2.0");
+    expect(second.counts.statements).toBe(first.counts.statements + 1);
+    const third = await read(path);
+    expect(third.response.headers.get("X-Read-Cache")).toBe("HIT");
+    expect(third.counts.statements).toBe(0);
+  });
+
   it("with REPOSITORY_CACHE_SECONDS=0 every read looks the revision up (one D1 statement) and still needs no R2", async () => {
     const path = "/generic/rc-private/tool/1.0/tool.bin";
     await read(path, {}, reader, { REPOSITORY_CACHE_SECONDS: "0" });
