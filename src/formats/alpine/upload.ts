@@ -11,7 +11,7 @@
  */
 import { RegistryError } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
-import { lockstepTee } from "../pypi/lockstep-tee";
+import { lockstepTee } from "../../storage/lockstep-tee";
 import { ApkInspector } from "./apk-archive";
 import { apkFilename, parsePkgInfo, type PkgInfo } from "./pkginfo";
 import { compositeKey } from "./index-document";

@@ -9,7 +9,7 @@
  */
 import { RegistryError } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
-import { lockstepTee } from "../pypi/lockstep-tee";
+import { lockstepTee } from "../../storage/lockstep-tee";
 import { readArchiveComposerJson } from "./archive-manifest";
 import { readComposerJson, type ComposerManifest } from "./composer-json";
 import { archiveFilename } from "./names";

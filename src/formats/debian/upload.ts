@@ -9,7 +9,7 @@
  */
 import { RegistryError } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
-import { lockstepTee } from "../pypi/lockstep-tee";
+import { lockstepTee } from "../../storage/lockstep-tee";
 import { type ControlFile, controlMetadata, parseControl } from "./control";
 import { readDebControl } from "./deb-archive";
 import { storedName } from "./paths";

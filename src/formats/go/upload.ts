@@ -10,7 +10,7 @@
  */
 import { RegistryError } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
-import { lockstepTee } from "../pypi/lockstep-tee";
+import { lockstepTee } from "../../storage/lockstep-tee";
 import { escapeCase } from "./module-path";
 import { inspectModuleZip, MAX_ZIP_FILE, type InspectedModuleZip } from "./module-zip";
 

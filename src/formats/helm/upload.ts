@@ -10,7 +10,7 @@
 import { readTarGzEntry } from "../../archive/tar-gz";
 import { RegistryError } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
-import { lockstepTee } from "../pypi/lockstep-tee";
+import { lockstepTee } from "../../storage/lockstep-tee";
 import { chartFilename, parseChartYaml, type ChartMetadata } from "./chart-yaml";
 
 export const MAX_CHART_BYTES = 20 * 1024 * 1024;

@@ -19,7 +19,7 @@
 import { RegistryError } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
 import { parseCoreMetadata, readArchiveMetadata } from "./archive-metadata";
-import { lockstepTee } from "./lockstep-tee";
+import { lockstepTee } from "../../storage/lockstep-tee";
 import { filenameMatches, isValidProjectName, normalizeName, normalizeVersion, parseDistributionFilename, type DistributionFilename } from "./names";
 import { metadataFilename, type PypiVersionMetadata, type StoredBlob } from "./stored";
 import { field, readUploadForm, type UploadForm } from "./upload-form";

@@ -8,7 +8,7 @@
  */
 import { RegistryError } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
-import { lockstepTee } from "../pypi/lockstep-tee";
+import { lockstepTee } from "../../storage/lockstep-tee";
 import { checkDistribution } from "./dist-tag";
 import { readRpmHeaders } from "./header";
 import { rpmFilename, rpmPackageOf, type RpmPackage } from "./package";

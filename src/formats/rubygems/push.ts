@@ -9,7 +9,7 @@
  */
 import { RegistryError } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
-import { lockstepTee } from "../pypi/lockstep-tee";
+import { lockstepTee } from "../../storage/lockstep-tee";
 import { readGemSpec } from "./gem-archive";
 import type { GemSpec } from "./gemspec";
 import { fullVersion, gemFilename } from "./names";

@@ -1,6 +1,6 @@
 // The lockstep split of an upload between storage and the metadata reader (pure).
 import { describe, expect, it } from "vitest";
-import { lockstepTee } from "../../../src/formats/pypi/lockstep-tee";
+import { lockstepTee } from "../../../src/storage/lockstep-tee";
 
 function source(chunks: number, size = 1024): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
   let pulled = 0;
