@@ -140,28 +140,3 @@ export function parsePublishBody(body: Uint8Array): PublishBody {
   if (crateLength === 0) throw bad("invalid publish request: the .crate is empty");
   return { metadata, crate: body.subarray(start) };
 }
-
-/** Reads a request body of at most `max` bytes (413 beyond). */
-export async function readBodyBytes(body: ReadableStream<Uint8Array> | null, max: number): Promise<Uint8Array> {
-  if (!body) throw new RegistryError("body_empty", "invalid publish request: the body is empty");
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      throw new RegistryError("too_large", `the publish request exceeds ${max} bytes`);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}

@@ -11,7 +11,8 @@ import { RegistryError } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
 import { indexEntryOf } from "./index-line";
 import { crateFilename, lowerCrateName, lowerCrateVersion } from "./names";
-import { parsePublishBody, readBodyBytes, type PublishMetadata } from "./publish-body";
+import { readBodyBytes } from "../../http/request-body";
+import { parsePublishBody, type PublishMetadata } from "./publish-body";
 import type { CargoVersionMetadata } from "./stored";
 
 /** crates.io accepts 10 MiB; a private registry often hosts larger crates. */

@@ -11,8 +11,8 @@
 import { readZipEntry } from "../../archive/zip";
 import { RegistryError } from "../../errors";
 import type { PackageWriter } from "../../repositories/package-source";
-import { readBodyBytes } from "../cargo/publish-body";
-import { multipartBoundary } from "../pypi/multipart";
+import { readBodyBytes } from "../../http/request-body";
+import { multipartBoundary } from "../../http/request-body";
 import { parseNuspec, type Nuspec } from "./nuspec";
 import { nupkgFilename, nuspecFilename, type NuGetVersionMetadata } from "./stored";
 import { lowerNuGetVersion, normalizeNuGetVersion } from "./versions";

@@ -23,13 +23,6 @@ function malformed(message: string): RegistryError {
   return new RegistryError("bad_request", `malformed multipart body: ${message}`);
 }
 
-/** The boundary of a `multipart/form-data` Content-Type, or null. */
-export function multipartBoundary(contentType: string | undefined): string | null {
-  if (!contentType || !/^\s*multipart\/form-data\s*(;|$)/i.test(contentType)) return null;
-  const match = /;\s*boundary=(?:"([^"]{1,70})"|([^;\s]{1,70}))/i.exec(contentType);
-  return match?.[1] ?? match?.[2] ?? null;
-}
-
 function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {
   const first = needle[0];
   const last = haystack.length - needle.length;

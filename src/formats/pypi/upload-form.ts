@@ -6,7 +6,8 @@
  * while fields after it (twine sends them before it) are still read afterwards.
  */
 import { RegistryError } from "../../errors";
-import { MultipartReader, multipartBoundary } from "./multipart";
+import { multipartBoundary } from "../../http/request-body";
+import { MultipartReader } from "./multipart";
 
 const MAX_FIELD_BYTES = 1024 * 1024;
 const MAX_FORM_BYTES = 8 * 1024 * 1024;
