@@ -53,6 +53,8 @@ const mf = new Miniflare(
     log: new Log(LogLevel.INFO),
     logRequests: false, // the Worker writes its own JSON line per request
     cf: false, // no network: don't fetch Cloudflare's request.cf sample
+    // bench/server/profile.mjs: workerd's V8 inspector, to take a CPU profile under load.
+    inspectorPort: process.env.EDGE_REGISTRY_INSPECTOR_PORT ? Number(process.env.EDGE_REGISTRY_INSPECTOR_PORT) : undefined,
     workers: [
       {
         ...workerOptions,
