@@ -1,8 +1,9 @@
 /** Resolves the request's principal once, before any route runs. */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { openDatabase } from "../db/client";
 import type { AppEnv } from "../env";
 import { authenticate, type Credentials } from "./authenticate";
+import type { Principal } from "./principal";
 import { tokenCacheSeconds } from "./token-cache";
 
 /** A format's own way of reading credentials (e.g. NuGet's `X-NuGet-ApiKey`); undefined: the default. */
@@ -10,14 +11,19 @@ export type CredentialReader = ((headers: Headers) => Credentials | null) | unde
 
 export function authentication(readerFor: (pathname: string) => CredentialReader = () => undefined): MiddlewareHandler<AppEnv> {
   return async function authenticationMiddleware(c, next) {
-    const principal = await authenticate(c.req.raw.headers, {
-      db: openDatabase(c.env.DB),
-      adminToken: c.env.ADMIN_TOKEN,
-      waitUntil: (p) => c.executionCtx.waitUntil(p.catch((e: unknown) => console.error(e))),
-      readCredentials: readerFor(c.req.path),
-      tokenCacheSeconds: tokenCacheSeconds(c.env.TOKEN_CACHE_SECONDS),
-    });
-    c.set("principal", principal);
+    // The warm-hit fast path (src/virtual/warm-hits.ts) may have resolved it already.
+    if (c.get("principal") === undefined) c.set("principal", await requestPrincipal(c, readerFor(c.req.path)));
     await next();
   };
+}
+
+/** The caller's principal, from the request's credentials read with `reader` (token cache first). */
+export function requestPrincipal(c: Context<AppEnv>, reader: CredentialReader): Promise<Principal> {
+  return authenticate(c.req.raw.headers, {
+    db: openDatabase(c.env.DB),
+    adminToken: c.env.ADMIN_TOKEN,
+    waitUntil: (p) => c.executionCtx.waitUntil(p.catch((e: unknown) => console.error(e))),
+    readCredentials: reader,
+    tokenCacheSeconds: tokenCacheSeconds(c.env.TOKEN_CACHE_SECONDS),
+  });
 }

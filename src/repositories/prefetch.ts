@@ -12,6 +12,7 @@ import type { MemberRef } from "../db/repositories";
 import { findRepositoryWithMembers } from "../db/repository-with-members";
 import type { AppEnv, Bindings } from "../env";
 import { formatForPath } from "../formats";
+import type { FormatModule } from "../formats/types";
 import { callersBookmark } from "../db/session";
 import type { Repository } from "./model";
 import { cachedRepository, rememberRepository, repositoryCacheGeneration, repositoryCacheSeconds } from "./repository-cache";
@@ -26,22 +27,24 @@ export interface PrefetchedRepository {
 export function repositoryPrefetch(): MiddlewareHandler<AppEnv> {
   return async function repositoryPrefetchMiddleware(c, next) {
     const pathname = new URL(c.req.url).pathname;
-    const [, , repo = ""] = pathname.split("/");
-    // Default mounts (`/{format}/{repo}/…`) and OCI's `/v2/{repo}/…` name the repository in
-    // the second segment (OCI's own `/v2/token` and `/v2/_catalog` are not repositories).
-    const format = formatForPath(pathname);
-    const named = format && (format.mount === undefined || (format.mount === "/v2" && pathname.split("/").length > 3));
-    if (repo !== "" && named) {
-      let name = repo;
-      try {
-        name = decodeURIComponent(repo);
-      } catch {
-        // Not a valid repository name either way; the loader answers 404.
-      }
-      c.set("repositoryPrefetch", lookUp(c.env, c.req.raw, name));
-    }
+    const name = repositoryNamed(pathname, formatForPath(pathname));
+    if (name !== null) c.set("repositoryPrefetch", lookUp(c.env, c.req.raw, name));
     await next();
   };
+}
+
+/** The repository a path under `format`'s mount names, if it names one. */
+export function repositoryNamed(pathname: string, format: FormatModule | undefined): string | null {
+  const [, , repo = ""] = pathname.split("/");
+  // Default mounts (`/{format}/{repo}/…`) and OCI's `/v2/{repo}/…` name the repository in
+  // the second segment (OCI's own `/v2/token` and `/v2/_catalog` are not repositories).
+  const named = format && (format.mount === undefined || (format.mount === "/v2" && pathname.split("/").length > 3));
+  if (repo === "" || !named) return null;
+  try {
+    return decodeURIComponent(repo);
+  } catch {
+    return repo; // Not a valid repository name either way; the loader answers 404.
+  }
 }
 
 /** The repository with its members: from the isolate's cache for plain reads, else D1 (then cached). */
