@@ -7,7 +7,7 @@
 // as a share of the profiled time and as µs per request. D1_ROUND_TRIPS_HEADER stays off, as
 // deployed. Everything started here is stopped here.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { autocannon } from "../lib/autocannon.mjs";
@@ -168,6 +168,8 @@ async function main() {
     await inspector.send("Profiler.start");
     const r = await autocannon(tools.autocannon, url, { connections: CONNECTIONS, duration: DURATION });
     const { profile } = await inspector.send("Profiler.stop");
+    // BENCH_PROFILE_OUT=dir: also writes each profile (opens in Chrome DevTools' Performance panel).
+    if (process.env.BENCH_PROFILE_OUT) writeFileSync(join(process.env.BENCH_PROFILE_OUT, `${request.path.split("/")[1]}.cpuprofile`), JSON.stringify(profile));
     log(`\n${request.name}: ${Math.round(r.rps)} req/s under the profiler (${r.non2xx} non-2xx)`);
     summarize(profile, r.total);
   }

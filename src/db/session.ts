@@ -76,8 +76,13 @@ export function openRequestSession(d1: D1Database, request: Request): RequestSes
       const bookmark = session.getBookmark();
       if (!bookmark) return response;
       if (!anchoredByCaller) newestSeen = newerBookmark(newestSeen, bookmark);
-      const out = new Response(response.body, response);
-      out.headers.set(BOOKMARK_HEADER, bookmark);
+      let out = response;
+      try {
+        out.headers.set(BOOKMARK_HEADER, bookmark); // the app's responses: headers we may change, no copy
+      } catch {
+        out = new Response(response.body, response); // immutable headers (as fetch returns them): copy once
+        out.headers.set(BOOKMARK_HEADER, bookmark);
+      }
       if (request.headers.has("Cookie")) {
         const secure = new URL(request.url).protocol === "https:" ? "; Secure" : "";
         out.headers.append("Set-Cookie", `${BOOKMARK_COOKIE}=${bookmark}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600${secure}`);

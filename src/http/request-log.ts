@@ -5,6 +5,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
+import { pathnameOf } from "./request-path";
 
 export function requestLog(): MiddlewareHandler<AppEnv> {
   return async function requestLogMiddleware(c, next) {
@@ -20,8 +21,8 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
       JSON.stringify({
         id: requestId,
         method: c.req.method,
-        path: new URL(c.req.url).pathname,
-        repo: c.var.repositoryName ?? null,
+        path: pathnameOf(c.req.url),
+        repo: c.get("repositoryName") ?? null,
         status: c.res.status,
         ms: Date.now() - started,
         bytes: length === null ? null : Number(length),

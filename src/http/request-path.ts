@@ -7,6 +7,20 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { RegistryError } from "../errors";
 
+/**
+ * `new URL(url).pathname` of a URL as the runtime serialized it (`request.url`: absolute,
+ * http(s), so the path starts at the first "/" after the host), without parsing it again —
+ * the request log and the warm-hit path read it on every request.
+ */
+export function pathnameOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const query = url.indexOf("?", start);
+  const fragment = url.indexOf("#", start);
+  const end = Math.min(query < 0 ? url.length : query, fragment < 0 ? url.length : fragment);
+  return url.slice(start, end);
+}
+
 /** The path after `/{format}/{repo}/`, as sent (escapes kept); "" for the repository root. */
 export function pathAfterRepository(c: Context<AppEnv>, format: string): string {
   const raw = new URL(c.req.url).pathname;

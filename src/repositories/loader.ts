@@ -22,9 +22,9 @@ export function sourceContext(c: Context<AppEnv>): SourceContext {
     db,
     blobs: new BlobStore(db, c.env.BLOBS, threshold),
     bucket: c.env.BLOBS,
-    principal: c.var.principal,
-    requestId: c.var.requestId,
-    requestStartedAt: c.var.requestStartedAt,
+    principal: c.get("principal"),
+    requestId: c.get("requestId"),
+    requestStartedAt: c.get("requestStartedAt"),
     waitUntil: (promise) => c.executionCtx.waitUntil(promise.catch((error: unknown) => console.error(error))),
     env: { LOCKS: c.env.LOCKS, INDEXES: c.env.INDEXES, CREDENTIALS_KEY: c.env.CREDENTIALS_KEY },
   };
@@ -32,7 +32,8 @@ export function sourceContext(c: Context<AppEnv>): SourceContext {
 
 /** The named repository: from the lookup started beside authentication when there is one (prefetch.ts). */
 async function lookUp(c: Context<AppEnv>, context: SourceContext, name: string): Promise<Repository | null> {
-  const prefetched = c.var.repositoryPrefetch ? await c.var.repositoryPrefetch : null;
+  const prefetch = c.get("repositoryPrefetch");
+  const prefetched = prefetch ? await prefetch : null;
   if (prefetched?.repository.name === name) {
     if (prefetched.repository.kind === "virtual") rememberMembers(context.db, prefetched.repository.id, prefetched.members);
     return prefetched.repository;
@@ -50,9 +51,10 @@ export async function loadRepository(
   const name = options.name ?? c.req.param("repo") ?? "";
   const context = sourceContext(c);
   const repository = await lookUp(c, context, name);
-  if (!repository || repository.format !== format) throw repositoryHidden(c.var.principal, name, access, options);
+  const principal = c.get("principal");
+  if (!repository || repository.format !== format) throw repositoryHidden(principal, name, access, options);
   c.set("repositoryName", repository.name);
-  authorize(c.var.principal, repository, access, options);
+  authorize(principal, repository, access, options);
   c.set("repository", repository);
   return { repository, context };
 }

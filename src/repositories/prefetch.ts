@@ -12,6 +12,7 @@ import type { MemberRef } from "../db/repositories";
 import { findRepositoryWithMembers } from "../db/repository-with-members";
 import type { AppEnv, Bindings } from "../env";
 import { formatForPath } from "../formats";
+import { pathnameOf } from "../http/request-path";
 import type { FormatModule } from "../formats/types";
 import { callersBookmark } from "../db/session";
 import type { Repository } from "./model";
@@ -26,7 +27,7 @@ export interface PrefetchedRepository {
 
 export function repositoryPrefetch(): MiddlewareHandler<AppEnv> {
   return async function repositoryPrefetchMiddleware(c, next) {
-    const pathname = new URL(c.req.url).pathname;
+    const pathname = pathnameOf(c.req.url);
     const name = repositoryNamed(pathname, formatForPath(pathname));
     if (name !== null) c.set("repositoryPrefetch", lookUp(c.env, c.req.raw, name));
     await next();
@@ -66,6 +67,7 @@ function lookUp(env: Bindings, request: Request, name: string): Promise<Prefetch
 
 /** Whether this request read `repository`'s row from D1 itself rather than from the isolate's cache. */
 export async function rowReadThisRequest(c: Context<AppEnv>, repository: Repository): Promise<boolean> {
-  const prefetched = c.var.repositoryPrefetch ? await c.var.repositoryPrefetch : null;
+  const prefetch = c.get("repositoryPrefetch");
+  const prefetched = prefetch ? await prefetch : null;
   return !(prefetched?.fromIsolateCache && prefetched.repository.id === repository.id);
 }

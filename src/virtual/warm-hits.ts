@@ -20,6 +20,7 @@ import { requestPrincipal } from "../auth/middleware";
 import { callersBookmark } from "../db/session";
 import type { AppEnv } from "../env";
 import { formatForPath } from "../formats";
+import { pathnameOf } from "../http/request-path";
 import { sourceContext } from "../repositories/loader";
 import { repositoryNamed } from "../repositories/prefetch";
 import { cachedRepository, repositoryCacheSeconds } from "../repositories/repository-cache";
@@ -35,7 +36,7 @@ export function warmHits(): MiddlewareHandler<AppEnv> {
     const maxBytes = readCacheBytes(c.env.READ_CACHE_MIB);
     const ttl = repositoryCacheSeconds(c.env.REPOSITORY_CACHE_SECONDS);
     if (maxBytes <= 0 || ttl <= 0 || callersBookmark(request) !== null) return next();
-    const pathname = new URL(request.url).pathname;
+    const pathname = pathnameOf(request.url);
     const format = formatForPath(pathname);
     if (!format || format.mount !== undefined) return next();
     const name = repositoryNamed(pathname, format);
