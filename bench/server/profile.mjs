@@ -154,6 +154,7 @@ async function main() {
   await apiOk(registry, 201, "/repositories", { method: "POST", token, body: { name: "bench-npm", format: "npm", kind: "hosted", visibility: "public" } });
   for (const version of ["1.0.0", "1.0.1", "1.1.0"]) await publishOverHttp(`${registry.baseUrl}/npm/bench-npm/`, token, { name: "bench-small", version });
 
+  await new Promise((r) => setTimeout(r, 3000)); // let the seeding's background work (index and document builds) finish
   const inspector = await inspect(inspectorPort);
   log(`inspector target: ${inspector.title}`);
   await inspector.send("Profiler.enable");

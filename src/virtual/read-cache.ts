@@ -109,8 +109,13 @@ function forget(key: string): void {
   totalBytes -= old.body.byteLength;
 }
 
+/** Each entry's headers as a Headers object: copying one is ~4× cheaper than building it from pairs (bench/README.md). */
+const storedHeaders = new WeakMap<Entry, Headers>();
+
 function answer(request: Request, entry: Entry): Response {
-  const headers = new Headers(entry.headers);
+  let stored = storedHeaders.get(entry);
+  if (!stored) storedHeaders.set(entry, (stored = new Headers(entry.headers)));
+  const headers = new Headers(stored);
   headers.set(READ_CACHE_HEADER, "HIT");
   // A remote member's artifact: whatever its first answer said, this one comes from our cache.
   if (headers.has("X-Cache")) headers.set("X-Cache", "HIT");
