@@ -15,6 +15,8 @@
  * request that sent cookies (a browser) also sets the cookie.
  * Durable Objects and cron jobs use the database binding directly (the primary).
  */
+import { withHeaders } from "../http/response-headers";
+
 export const BOOKMARK_HEADER = "X-D1-Bookmark";
 export const BOOKMARK_COOKIE = "er_d1_bookmark";
 const WELL_FORMED = /^[0-9A-Za-z-]{1,128}$/;
@@ -76,18 +78,12 @@ export function openRequestSession(d1: D1Database, request: Request): RequestSes
       const bookmark = session.getBookmark();
       if (!bookmark) return response;
       if (!anchoredByCaller) newestSeen = newerBookmark(newestSeen, bookmark);
-      let out = response;
-      try {
-        out.headers.set(BOOKMARK_HEADER, bookmark); // the app's responses: headers we may change, no copy
-      } catch {
-        out = new Response(response.body, response); // immutable headers (as fetch returns them): copy once
-        out.headers.set(BOOKMARK_HEADER, bookmark);
-      }
-      if (request.headers.has("Cookie")) {
-        const secure = new URL(request.url).protocol === "https:" ? "; Secure" : "";
-        out.headers.append("Set-Cookie", `${BOOKMARK_COOKIE}=${bookmark}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600${secure}`);
-      }
-      return out;
+      const cookie = request.headers.has("Cookie");
+      const secure = cookie && new URL(request.url).protocol === "https:" ? "; Secure" : "";
+      return withHeaders(response, (headers) => {
+        headers.set(BOOKMARK_HEADER, bookmark);
+        if (cookie) headers.append("Set-Cookie", `${BOOKMARK_COOKIE}=${bookmark}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600${secure}`);
+      });
     },
   };
 }

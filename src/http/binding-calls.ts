@@ -8,6 +8,7 @@
  */
 import type { RoundTrips } from "../db/round-trips";
 import type { Bindings } from "../env";
+import { withHeaders } from "./response-headers";
 
 export interface BindingCalls {
   r2: number;
@@ -70,10 +71,10 @@ export function countBindingCalls(env: Bindings): { counts: BindingCalls; env: B
  * `X-R2-Calls`, `X-DO-Calls`. bench/lib/call-counts.mjs reads them.
  */
 export function withCallCounts(response: Response, d1: RoundTrips, calls: BindingCalls): Response {
-  const reported = new Response(response.body, response);
-  reported.headers.set("X-D1-Round-Trips", String(d1.roundTrips));
-  reported.headers.set("X-D1-Statements", String(d1.statements));
-  reported.headers.set("X-R2-Calls", String(calls.r2));
-  reported.headers.set("X-DO-Calls", String(calls.durableObjects));
-  return reported;
+  return withHeaders(response, (headers) => {
+    headers.set("X-D1-Round-Trips", String(d1.roundTrips));
+    headers.set("X-D1-Statements", String(d1.statements));
+    headers.set("X-R2-Calls", String(calls.r2));
+    headers.set("X-DO-Calls", String(calls.durableObjects));
+  });
 }
