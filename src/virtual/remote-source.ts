@@ -7,6 +7,11 @@
  *
  * The cache key is whatever the caller passes; a caller whose answer differs by `Accept`
  * puts the variant into the key, so each variant is its own entry and its own fill.
+ *
+ * Every read, whatever its outcome, is recorded in `SourceContext.servedRemote` with the time
+ * until which it is served unchanged (./freshness.ts `unchangedUntil`; 0 for stale,
+ * revalidated, streamed, missing, failed or merely probed reads): the warm read cache
+ * (./read-cache.ts) keeps an answer only until the earliest of them.
  */
 import { findCacheEntry, type CacheEntryWithBlob } from "../db/cache-entries";
 import type { BlobRow } from "../db/packages";
