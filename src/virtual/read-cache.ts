@@ -128,6 +128,17 @@ function remember(key: string, entry: Entry, maxBytes: number): void {
   totalBytes += entry.body.byteLength;
 }
 
+/**
+ * Drops every kept answer. For tests that age a remote's cache entries in D1 behind the
+ * isolate's back (`checked_at = 0`): had that time really passed, their kept answers would
+ * have expired with them.
+ */
+export function forgetReadCache(): void {
+  entries.clear();
+  wanted.clear();
+  totalBytes = 0;
+}
+
 function forget(key: string): void {
   const old = entries.get(key);
   if (!old) return;
