@@ -11,6 +11,12 @@
 // 4. Samples the RSS of every workerd process wrangler started (`ps -o pid=,rss= -p …` every
 //    100 ms) during upload and download and prints the peak against the idle baseline before
 //    the transfer: flat means the Worker streamed, growth near the file size means it buffered.
+// 5. Prints the registry's binding calls (D1 statements and round trips, R2, Durable Objects;
+//    bench/lib/call-counts.mjs) of the upload (the PUT) and of one warm download of the file,
+//    from the counting headers it answers with (started with D1_ROUND_TRIPS_HEADER=1).
+//
+// Stays on `wrangler dev` (unlike the other benches, which run on `npm start`): the control
+// Worker (bench/generic/control) needs wrangler, and both sides must share the runtime.
 //
 // Env: BENCH_SIZE_MIB (256), BENCH_RUNS (download repetitions per server, 3),
 //      BENCH_KEEP=1 keeps the temp directory. Everything started here is stopped here.
@@ -18,6 +24,7 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CALL_COUNT_VARS, countsFromHeaderDump, formatCalls } from "../lib/call-counts.mjs";
 import { sha256File, writeRandomFile } from "../lib/files.mjs";
 import { ensureNginx, startNginx, which } from "../lib/nginx.mjs";
 import { SAMPLE_MS, withRss, workerdProcesses } from "../lib/rss.mjs";
@@ -59,7 +66,8 @@ async function measureWorker(dev, { uploadUrl, downloadUrl, headers, file, diges
   if (!workerds.length) throw new Error("no workerd process found under wrangler");
   const pids = workerds.map((w) => w.pid);
   const response = join(dir, "upload-response.json");
-  const upload = await withRss(pids, () => curlTransfer([...headers, "-o", response, "--upload-file", file, uploadUrl]));
+  const uploadHeaders = join(dir, "upload-headers.txt");
+  const upload = await withRss(pids, () => curlTransfer([...headers, "-D", uploadHeaders, "-o", response, "--upload-file", file, uploadUrl]));
   if (upload.result.status !== 201) throw new Error(`upload answered ${upload.result.status}: ${await readFile(response, "utf8").catch(() => "")}`);
   const stored = JSON.parse(await readFile(response, "utf8"));
   if (stored.size !== SIZE || (stored.sha256 !== undefined && stored.sha256 !== digest)) throw new Error(`upload stored ${stored.size} bytes ${stored.sha256}, expected ${SIZE} ${digest}`);
@@ -71,11 +79,13 @@ async function measureWorker(dev, { uploadUrl, downloadUrl, headers, file, diges
     downloads.push(run);
   }
   const copy = join(dir, "download.bin");
-  await curlTransfer(["-o", copy, downloadUrl]);
+  const downloadHeaders = join(dir, "download-headers.txt");
+  await curlTransfer(["-D", downloadHeaders, "-o", copy, downloadUrl]);
   const copyDigest = await sha256File(copy);
   await rm(copy);
   if (copyDigest !== digest) throw new Error(`downloaded sha256 ${copyDigest} != ${digest}`);
-  return { workerds, upload, downloads, log: () => dev.logs() };
+  const calls = { upload: countsFromHeaderDump(await readFile(uploadHeaders, "utf8")), download: countsFromHeaderDump(await readFile(downloadHeaders, "utf8")) };
+  return { workerds, upload, downloads, calls, log: () => dev.logs() };
 }
 
 async function measureNginx(nginxBin, dir) {
@@ -106,7 +116,7 @@ async function main() {
 
   // 1. The registry.
   log("starting the registry (wrangler dev) …");
-  const registry = await startRegistry({ label: "edge-registry-bench" });
+  const registry = await startRegistry({ label: "edge-registry-bench", vars: CALL_COUNT_VARS });
   const registryLog = join(dir, "wrangler-dev-registry.log");
   let registryStopped = false;
   const stopRegistry = async () => {
@@ -162,6 +172,7 @@ async function main() {
   log(`download nginx   : ${median(ngxDown).toFixed(1)} MiB/s (runs: ${fmt(ngxDown)}; nginx-light, sendfile, 1 worker)`);
   log(`download ratio worker/nginx: ${(median(regDown) / median(ngxDown)).toFixed(3)}   (control/nginx: ${(median(ctlDown) / median(ngxDown)).toFixed(3)}; control-multipart/nginx: ${(median(mpDown) / median(ngxDown)).toFixed(3)})`);
   log("sha256 of every upload and of one download per server verified");
+  log(`calls per request, registry (D1 statements (round trips) · R2 · Durable Objects): upload ${formatCalls(reg.calls.upload)}; download (warm) ${formatCalls(reg.calls.download)}`);
   log("");
   log(`RSS of workerd (ps -o rss= every ${SAMPLE_MS} ms; baseline = median of 1 s idle right before each transfer):`);
   const growth = {};

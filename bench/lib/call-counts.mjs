@@ -1,7 +1,7 @@
 // Binding calls per request, as the registry reports them when started with
 // D1_ROUND_TRIPS_HEADER=1 (src/http/binding-calls.ts): D1 statements (and sequential round
 // trips), R2 calls, Durable Object calls. One warm request after the measured run; shared by
-// every bench/*/run.mjs that prints req/s.
+// every bench/*/*.mjs that prints req/s or MiB/s.
 import { request } from "node:http";
 
 /** Vars to start the registry with so its responses carry the counts. */
@@ -19,15 +19,30 @@ export function callCounts(url, headers = []) {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: parsed }, (res) => {
       res.resume();
-      res.on("end", () => {
-        const read = (name) => res.headers[name.toLowerCase()];
-        if (read("X-D1-Statements") === undefined) return resolve(null);
-        resolve({ d1: Number(read("X-D1-Statements")), roundTrips: Number(read("X-D1-Round-Trips")), r2: Number(read("X-R2-Calls")), do: Number(read("X-DO-Calls")) });
-      });
+      res.on("end", () => resolve(countsOf((name) => res.headers[name.toLowerCase()])));
     });
     req.on("error", reject);
     req.end();
   });
+}
+
+/** The counts a response carries (`read(name)` gives a header's value or undefined), or null without them. */
+function countsOf(read) {
+  if (read("X-D1-Statements") === undefined) return null;
+  return { d1: Number(read("X-D1-Statements")), roundTrips: Number(read("X-D1-Round-Trips")), r2: Number(read("X-R2-Calls")), do: Number(read("X-DO-Calls")) };
+}
+
+/**
+ * The counts in a header dump (`curl -D FILE`): for requests a bench makes with curl, such as
+ * an upload (a 100 Continue block before the final one is fine: the last value wins).
+ */
+export function countsFromHeaderDump(text) {
+  const headers = {};
+  for (const line of text.split(/\r?\n/)) {
+    const colon = line.indexOf(":");
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return countsOf((name) => headers[name.toLowerCase()]);
 }
 
 /** "D1 2 (1 rt) · R2 1 · DO 0", or "n/a" for a server without the counters. */

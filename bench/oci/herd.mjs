@@ -1,22 +1,27 @@
 #!/usr/bin/env node
-// OCI herd benchmark: `npm run bench:oci-herd`. A remote OCI repository under `wrangler dev`
-// pulls through CNCF distribution 2.8 (Debian `docker-registry`) with token auth enabled,
-// behind a counting proxy (test/e2e/oci-upstream.ts). BENCH_HERD (50) concurrent cold pulls
-// of one uncached layer of BENCH_LAYER_MIB (32) MiB, BENCH_ROUNDS (3) rounds, each round a new
-// layer: prints per round the wall time, the answers that were complete and correct, and the
-// upstream requests the herd caused (blob GETs and token requests). Everything started here
-// is stopped here.
+// OCI herd benchmark: `npm run bench:oci-herd`. A remote OCI repository under `npm start`
+// (BENCH_SERVER=dev: `wrangler dev`; bench/lib/registry.mjs) pulls through CNCF distribution
+// 2.8 (Debian `docker-registry`) with token auth enabled, behind a counting proxy
+// (test/e2e/oci-upstream.ts). BENCH_HERD (50) concurrent cold pulls of one uncached layer of
+// BENCH_LAYER_MIB (32) MiB, BENCH_ROUNDS (3) rounds, each round a new layer: prints per round
+// the wall time, the answers that were complete and correct, and the upstream requests the
+// herd caused (blob GETs and token requests). Then the binding calls
+// (bench/oci/calls.mjs) of the last round's layer, warm, and of its manifest by tag (filled
+// by a first request, counted on the second) through the remote, with the herd's
+// credentials. Everything started here is stopped here.
 import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cleanup, cleanups } from "../lib/cleanup.mjs";
+import { SERVER, startBenchRegistry } from "../lib/registry.mjs";
+import { formatPullCalls, warmPullCalls } from "./calls.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/oci/herd.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:oci-herd` (Node 24).");
   process.exit(2);
 }
-const { apiOk, runCli, startRegistry } = await import("../../test/e2e/harness.ts");
+const { apiOk, runCli } = await import("../../test/e2e/harness.ts");
 const { imageLayout, ociAccount } = await import("../../test/e2e/oci.ts");
 const { startTokenUpstream } = await import("../../test/e2e/oci-upstream.ts");
 
@@ -31,7 +36,7 @@ try {
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const upstream = await startTokenUpstream(dir);
   cleanups.push(() => upstream.stop());
-  const registry = await startRegistry();
+  const registry = await startBenchRegistry("edge-registry-bench-oci-herd");
   cleanups.push(() => registry.stop());
   const account = await ociAccount(registry, "bench-herd");
   const remote = "bench-herd-remote";
@@ -41,7 +46,8 @@ try {
   });
   await apiOk(registry, 200, `/users/${account.user}/grants`, { method: "PUT", body: { grants: [{ repository: remote, role: "read" }] } });
   const auth = { Authorization: `Basic ${Buffer.from(`any:${account.token}`).toString("base64")}` };
-  log(`herd: ${HERD} concurrent cold pulls of one ${LAYER_MIB} MiB layer, ${ROUNDS} rounds; upstream: docker-registry 2.8 with token auth`);
+  log(`herd: ${HERD} concurrent cold pulls of one ${LAYER_MIB} MiB layer, ${ROUNDS} rounds; upstream: docker-registry 2.8 with token auth; ours under ${SERVER}`);
+  let last;
   for (let round = 0; round < ROUNDS; round++) {
     const name = `herd/round-${round}`;
     const layout = await imageLayout(join(dir, `image-${round}`), "v1", [LAYER_MIB * 1024 * 1024]);
@@ -49,6 +55,7 @@ try {
     if (push.code !== 0) throw new Error(`skopeo push to the upstream: ${push.stderr}`);
     upstream.reset();
     const digest = layout.layerDigests[0];
+    last = { name, digest };
     const started = performance.now();
     const answers = await Promise.all(
       Array.from({ length: HERD }, async () => {
@@ -63,6 +70,8 @@ try {
       `round ${round + 1}: ${seconds.toFixed(1)} s, ${answers.filter(Boolean).length}/${HERD} correct, upstream blob GETs ${gets.length} (${gets.filter((r) => r.status === 200).length} × 200, ${gets.filter((r) => r.status === 401).length} × 401), token requests ${upstream.tokenRequests.length}`,
     );
   }
+  const calls = await warmPullCalls(registry.baseUrl, `${remote}/${last.name}`, "v1", last.digest, `Authorization: ${auth.Authorization}`);
+  log(`calls per warm request, remote (D1 statements (round trips) · R2 · Durable Objects): ${formatPullCalls(calls)}`);
 } finally {
   await cleanup();
 }

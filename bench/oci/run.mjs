@@ -1,23 +1,27 @@
 #!/usr/bin/env node
 // OCI benchmark: `npm run bench:oci`. `skopeo copy` push then pull of one multi-layer image
 // (BENCH_LAYERS × BENCH_LAYER_MIB random gzip layers, default 6 × 50 MiB ≈ 300 MiB) against
-// Edge Registry under `wrangler dev` (private hosted repository, the token flow with a
-// user's password) and against CNCF distribution 2.8 (Debian `docker-registry`, filesystem
-// storage in a temp dir, no auth) on the same machine, in this one run. BENCH_RUNS (2) rounds
-// alternate between the two; prints the median wall time and MiB/s of each and the ratio
-// ours/distribution (time: > 1 means slower). BENCH_KEEP=1 keeps the temp dir.
-// Everything started here is stopped here.
+// Edge Registry under `npm start` (BENCH_SERVER=dev: `wrangler dev`; bench/lib/registry.mjs;
+// private hosted repository, the token flow with a user's password) and against CNCF
+// distribution 2.8 (Debian `docker-registry`, filesystem storage in a temp dir, no auth) on
+// the same machine, in this one run. BENCH_RUNS (2) rounds alternate between the two; prints
+// the median wall time and MiB/s of each and the ratio ours/distribution (time: > 1 means
+// slower), then the binding calls (bench/oci/calls.mjs) of a warm manifest by tag and a warm
+// layer blob of the last pushed image, with the registry JWT skopeo uses.
+// BENCH_KEEP=1 keeps the temp dir. Everything started here is stopped here.
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cleanup, cleanups } from "../lib/cleanup.mjs";
+import { SERVER, startBenchRegistry } from "../lib/registry.mjs";
+import { formatPullCalls, pullToken, warmPullCalls } from "./calls.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/oci/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:oci` (Node 24).");
   process.exit(2);
 }
-const { freePort, runCli, sleep, startRegistry } = await import("../../test/e2e/harness.ts");
+const { freePort, runCli, sleep } = await import("../../test/e2e/harness.ts");
 const { imageLayout, ociAccount } = await import("../../test/e2e/oci.ts");
 
 const LAYERS = Number(process.env.BENCH_LAYERS ?? 6);
@@ -50,10 +54,10 @@ async function skopeo(args) {
 try {
   const dir = await mkdtemp(join(tmpdir(), "bench-oci-"));
   if (process.env.BENCH_KEEP !== "1") cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  log(`image: ${LAYERS} layers × ${LAYER_MIB} MiB (random, gzip level 1), ${RUNS} runs each`);
+  log(`image: ${LAYERS} layers × ${LAYER_MIB} MiB (random, gzip level 1), ${RUNS} runs each; ours under ${SERVER}`);
   const layout = await imageLayout(join(dir, "image"), "v1", Array.from({ length: LAYERS }, () => LAYER_MIB * 1024 * 1024));
   const total = LAYERS * LAYER_MIB;
-  const registry = await startRegistry();
+  const registry = await startBenchRegistry("edge-registry-bench-oci");
   cleanups.push(() => registry.stop());
   const account = await ociAccount(registry, "bench-oci");
   const distribution = await startDistribution(dir);
@@ -78,6 +82,10 @@ try {
     const base = median(times.distribution[op]);
     log(`${op}: ours ${ours.toFixed(1)} s (${(total / ours).toFixed(0)} MiB/s)   distribution 2.8 ${base.toFixed(1)} s (${(total / base).toFixed(0)} MiB/s)   time ratio ours/distribution ${(ours / base).toFixed(2)}`);
   }
+  const image = `${sides.ours.repo}-${RUNS - 1}`;
+  const auth = await pullToken(registry.baseUrl, image, account.user, account.password);
+  const calls = await warmPullCalls(registry.baseUrl, image, "v1", layout.layerDigests[0], auth);
+  log(`calls per warm request, hosted (D1 statements (round trips) · R2 · Durable Objects): ${formatPullCalls(calls)}`);
 } finally {
   await cleanup();
 }

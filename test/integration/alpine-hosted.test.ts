@@ -6,6 +6,7 @@ import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, createRepository, sha256 } from "../helpers/client";
 import { buildApk, q1, readSignedIndex, stanzas, verifyRsaSha1 } from "../helpers/apk-packages";
+import { builds, rebuild } from "./alpine-helpers";
 
 let n = 0;
 async function hosted(visibility = "private"): Promise<{ name: string; id: number }> {
@@ -38,6 +39,9 @@ describe("alpine hosted", () => {
     expect(res.status, await res.clone().text()).toBe(201);
     expect((await upload(repo, "v3.20/main", buildApk({ name: "hello", version: "1.0-r0", arch: "aarch64" }).bytes)).status).toBe(201);
     expect((await upload(repo, "v3.20/main", buildApk({ name: "docs", version: "2.1-r3", arch: "noarch" }).bytes)).status).toBe(201);
+    // Reads serve the stored document only: none before the IndexBuilder's (debounced) build.
+    expect((await call(`/alpine/${repo}/v3.20/main/x86_64/APKINDEX.tar.gz`)).status).toBe(404);
+    expect(await rebuild(repo)).toBe(true);
 
     const key = await servedKey(repo);
     expect(key.name).toMatch(new RegExp(`^${repo}-[0-9a-f]{16}\\.rsa\\.pub$`));
@@ -78,11 +82,38 @@ describe("alpine hosted", () => {
     expect(await again.text()).toContain("edge/testing/x86_64/tool-3.0-r0.apk: file already exists");
     // The same version in another repository is another file.
     expect((await upload(repo, "edge/community", apk.bytes)).status).toBe(201);
-    expect((await call(`/alpine/${repo}/edge/testing/x86_64/tool-3.0-r0.apk`, { method: "DELETE" })).status).toBe(204);
-    expect((await call(`/alpine/${repo}/edge/testing/x86_64/tool-3.0-r0.apk`)).status).toBe(404);
-    expect((await call(`/alpine/${repo}/edge/testing/x86_64/tool-3.0-r0.apk`, { method: "DELETE" })).status).toBe(404);
+    expect(await rebuild(repo)).toBe(true);
+    const path = `/alpine/${repo}/edge/testing/x86_64/tool-3.0-r0.apk`;
+    expect((await call(path, { method: "DELETE" })).status).toBe(204);
+    expect((await call(path, { method: "DELETE" })).status).toBe(404);
+    // Until the next build the stored index still lists it, so it stays downloadable (the same bytes).
+    const listed = await call(path);
+    expect(listed.status).toBe(200);
+    expect(await sha256(await listed.arrayBuffer())).toBe(await sha256(apk.bytes));
+    expect((await index(repo, "edge/testing/x86_64")).apkindex).toContain("P:tool");
+    const before = await builds(repo);
+    expect(await rebuild(repo)).toBe(true);
+    expect(await builds(repo)).toBe(before + 1);
+    expect((await call(path)).status).toBe(404);
     expect((await call(`/alpine/${repo}/edge/testing/x86_64/APKINDEX.tar.gz`)).status).toBe(404);
     expect(stanzas((await index(repo, "edge/community/x86_64")).apkindex).map((s) => s.P)).toEqual(["tool"]);
+  });
+
+  it("a file replaced since the build is served as the stored index describes it until the next build", async () => {
+    const { name: repo } = await hosted();
+    const first = buildApk({ name: "swap", version: "1.0-r0", depends: ["a"] });
+    const second = buildApk({ name: "swap", version: "1.0-r0", depends: ["b"] });
+    expect((await upload(repo, "v3.20/main", first.bytes)).status).toBe(201);
+    expect(await rebuild(repo)).toBe(true);
+    const path = `/alpine/${repo}/v3.20/main/x86_64/swap-1.0-r0.apk`;
+    expect((await call(path, { method: "DELETE" })).status).toBe(204);
+    expect((await upload(repo, "v3.20/main", second.bytes)).status).toBe(201);
+    const served = async () => sha256(await (await call(path)).arrayBuffer());
+    expect(await served()).toBe(await sha256(first.bytes));
+    expect(stanzas((await index(repo, "v3.20/main/x86_64")).apkindex)[0]).toMatchObject({ C: await q1(first.control) });
+    expect(await rebuild(repo)).toBe(true);
+    expect(await served()).toBe(await sha256(second.bytes));
+    expect(stanzas((await index(repo, "v3.20/main/x86_64")).apkindex)[0]).toMatchObject({ C: await q1(second.control) });
   });
 
   const good = buildApk({ name: "ok", version: "1.0-r0" });

@@ -26,7 +26,11 @@ export interface PlaceIndex {
   archive: BlobRow;
   text: BlobRow;
   packages: number;
-  /** Virtual repositories: an asset holding `VirtualFiles`, the file each listed `.apk` is served from. */
+  /**
+   * An asset naming the bytes of each listed `.apk`, by file name: `ListedFiles` (hosted) or
+   * `VirtualFiles` (virtual). A hosted file deleted since the build is served from it until
+   * the next build drops it, so the index never lists a file that cannot be downloaded.
+   */
   files?: BlobRow;
 }
 
@@ -37,6 +41,9 @@ export interface AlpineIndexes {
   /** Virtual repositories: the revision of each hosted member's document merged, by member id. */
   members?: Record<string, number>;
 }
+
+/** A hosted place's listed files by file name: the blob its `C:` and `S:` describe. */
+export type ListedFiles = Record<string, BlobRow>;
 
 /** A virtual place's listed files by file name: the member the index took each from and that member's file (the bytes its `C:` describes). */
 export type VirtualFiles = Record<string, FileWithBlob & { member: number }>;
@@ -88,4 +95,24 @@ export async function listApks(reader: PackageReader): Promise<ListedApk[]> {
     if (page.length < PAGE) break;
   }
   return listed;
+}
+
+/** Parsed JSON assets by sha256: content-addressed, so never stale; a few per isolate. */
+const parsed = new Map<string, unknown>();
+
+export async function readStoredJson<T>(reader: PackageReader, blob: BlobRow): Promise<T | null> {
+  const hit = parsed.get(blob.sha256);
+  if (hit !== undefined) return hit as T;
+  const object = await reader.readBlob(blob);
+  if (!object) return null;
+  const value = (await object.json()) as T;
+  if (parsed.size >= 32) parsed.clear();
+  parsed.set(blob.sha256, value);
+  return value;
+}
+
+/** The repository's stored index document (hosted or virtual), as the IndexBuilder last stored it; null before its first build. */
+export async function storedIndexes(reader: PackageReader): Promise<AlpineIndexes | null> {
+  const document = await reader.findDerivedDocument(INDEX_DOCUMENT_KEY);
+  return document ? readStoredJson<AlpineIndexes>(reader, document.blob) : null;
 }

@@ -14,9 +14,8 @@
  */
 import type { HostedSource } from "../../repositories/hosted-source";
 import type { ProxySpec, ProxyTarget } from "../types";
-import { indexOf, type Place } from "./index-document";
+import { indexOf, type ListedFiles, type Place, readStoredJson, storedIndexes } from "./index-document";
 import { ARCHITECTURE, parseApkFilename } from "./pkginfo";
-import { hostedIndexes } from "./repository-index";
 import { PATH_SEGMENT } from "./upload";
 
 export const INDEX_FILE = "APKINDEX.tar.gz";
@@ -45,9 +44,10 @@ export function indexTarget(place: Place): ProxyTarget {
   return { kind: "metadata", path: `${place.branch}/${place.repository}/${place.arch}/${INDEX_FILE}`, packageKey: null, changesWithoutRevision: true };
 }
 
+/** A package: a deleted one stays served while the stored index lists it (no revision marks the build that drops it). */
 export function apkTarget(path: string): ProxyTarget | null {
   const place = apkPlace(path);
-  return place ? { kind: "artifact", path, packageKey: place.name.toLowerCase() } : null;
+  return place ? { kind: "artifact", path, packageKey: place.name.toLowerCase(), changesWithoutRevision: true } : null;
 }
 
 function classifyAlpinePath(path: string): ProxyTarget | null {
@@ -55,19 +55,30 @@ function classifyAlpinePath(path: string): ProxyTarget | null {
   return place ? indexTarget(place) : apkTarget(path);
 }
 
+/** The blob the stored index of the package's place lists under its file name, if any. */
+async function listedBlob(source: HostedSource, apk: Place & { filename: string }) {
+  const stored = indexOf(await storedIndexes(source), apk);
+  const files = stored?.files ? await readStoredJson<ListedFiles>(source, stored.files) : null;
+  return files?.[apk.filename] ?? null;
+}
+
 async function readHostedAlpine(source: HostedSource, target: ProxyTarget, request: Request): Promise<Response | null> {
   const index = indexPlace(target.path);
   if (index) {
-    const stored = indexOf(await hostedIndexes(source), index);
+    const stored = indexOf(await storedIndexes(source), index);
     return stored ? source.serveBlob(request, stored.archive, { contentType: "application/gzip" }) : null;
   }
   const apk = apkPlace(target.path);
   if (!apk) return null;
-  // Its own arch and noarch asked at once (one D1 round trip).
+  const options = { contentType: "application/octet-stream" };
+  // Its own arch, noarch and the index's listing asked at once.
   const stored = (arch: string) => source.findFile(apk.name.toLowerCase(), apk.version.toLowerCase(), `${apk.branch}/${apk.repository}/${arch}/${apk.filename}`.toLowerCase());
-  const [own, noarch] = await Promise.all([stored(apk.arch), apk.arch === "noarch" ? null : stored("noarch")]);
+  const [own, noarch, listed] = await Promise.all([stored(apk.arch), apk.arch === "noarch" ? null : stored("noarch"), listedBlob(source, apk)]);
   const found = own ?? noarch;
-  return found ? source.serveFile(request, found, { contentType: "application/octet-stream" }) : null;
+  // The stored file when it is the copy the index describes (or the index does not list it yet);
+  // else the listed bytes (deleted, or replaced, since the build), which the index's C: matches.
+  if (found && (!listed || listed.sha256 === found.blob.sha256)) return source.serveFile(request, found, options);
+  return listed ? source.serveBlob(request, listed, options) : null;
 }
 
 export const alpineProxy: ProxySpec = { classify: classifyAlpinePath, readHosted: readHostedAlpine };

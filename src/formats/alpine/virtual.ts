@@ -14,28 +14,12 @@ import type { AppEnv } from "../../env";
 import { RegistryError } from "../../errors";
 import type { HostedSource } from "../../repositories/hosted-source";
 import { loadVirtualHostedMembers } from "../../repositories/loader";
-import type { BlobRow } from "../../repositories/package-source";
 import { labelled } from "../../virtual/responses";
-import { type AlpineIndexes, INDEX_DOCUMENT_KEY, indexOf, type VirtualFiles } from "./index-document";
+import { type AlpineIndexes, indexOf, readStoredJson, storedIndexes, type VirtualFiles } from "./index-document";
 import { apkPlace, indexPlace } from "./proxy";
 
-/** Parsed JSON assets by sha256: content-addressed, so never stale; a few per isolate. */
-const parsed = new Map<string, unknown>();
-
-async function readJson<T>(source: HostedSource, blob: BlobRow): Promise<T | null> {
-  const hit = parsed.get(blob.sha256);
-  if (hit !== undefined) return hit as T;
-  const object = await source.readBlob(blob);
-  if (!object) return null;
-  const value = (await object.json()) as T;
-  if (parsed.size >= 32) parsed.clear();
-  parsed.set(blob.sha256, value);
-  return value;
-}
-
 async function currentIndexes(virtual: HostedSource): Promise<AlpineIndexes | null> {
-  const document = await virtual.findDerivedDocument(INDEX_DOCUMENT_KEY);
-  const indexes = document ? await readJson<AlpineIndexes>(virtual, document.blob) : null;
+  const indexes = await storedIndexes(virtual);
   if (!indexes) await virtual.scheduleIndexes();
   return indexes;
 }
@@ -55,7 +39,7 @@ export async function serveVirtualAlpine(c: Context<AppEnv>, path: string): Prom
     if (!stored) throw new RegistryError("not_found", `${path.slice(0, 200)}: no such index`);
     return virtual.serveBlob(c.req.raw, stored.archive, { contentType: "application/gzip" });
   }
-  const files = stored?.files ? await readJson<VirtualFiles>(virtual, stored.files) : null;
+  const files = stored?.files ? await readStoredJson<VirtualFiles>(virtual, stored.files) : null;
   const listed = apk ? files?.[apk.filename] : undefined;
   const member = listed ? members.find((m) => m.repository.id === listed.member) : undefined;
   if (!listed || !member) throw new RegistryError("not_found", `${path.slice(0, 200)} not found`);

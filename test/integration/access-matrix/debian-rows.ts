@@ -26,6 +26,11 @@ export const debianRows: RouteRow[] = [
     allowed: byKind(ok(204), ok(405)),
   },
   {
+    id: "debian index status", covers: "GET /repositories/{name}/indexes", format: "debian", perRepository: true, need: "read",
+    request: ({ repo }) => ({ method: "GET", path: `/api/v1/repositories/${repo.name}/indexes` }),
+    allowed: byKind(ok(200, '"builds"'), ok(200, '"indexes":[]')),
+  },
+  {
     id: "rotate debian signing key", covers: "POST /repositories/{name}/signing-key/rotate", format: "debian", perRepository: true, need: "admin",
     request: ({ repo }) => ({ method: "POST", path: `/api/v1/repositories/${repo.name}/signing-key/rotate` }),
     allowed: byKind(ok(200, "openpgp"), ok(400, "upstream")),

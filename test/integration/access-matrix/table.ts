@@ -218,6 +218,9 @@ export const routes: RouteRow[] = [
   { id: "list signing keys", covers: "GET /repositories/{name}/signing-key", perRepository: true, ...onGeneric, need: "read", request: ({ repo }) => json("GET", api(`/repositories/${repo.name}/signing-key`)), allowed: () => ({ status: 200, includes: '"keys":[]' }) },
   { id: "rotate signing key", covers: "POST /repositories/{name}/signing-key/rotate", perRepository: true, ...onGeneric, need: "admin", request: ({ repo }) => json("POST", api(`/repositories/${repo.name}/signing-key/rotate`)), allowed: () => ({ status: 400, includes: "nothing to rotate" }) },
 
+  // Index build status (src/api/index-status.ts): generic hosted repositories build `index.json`; remote and virtual ones none.
+  { id: "index status", covers: "GET /repositories/{name}/indexes", perRepository: true, ...onGeneric, need: "read", request: ({ repo }) => json("GET", api(`/repositories/${repo.name}/indexes`)), allowed: byKind({ status: 200, includes: '"index.json"' }, { status: 200, includes: '"indexes":[]' }, { status: 200, includes: '"indexes":[]' }) },
+
   // --- management API, instance-wide ---------------------------------------------------
   { id: "list repositories", covers: "GET /repositories", perRepository: false, need: "nobody", request: () => json("GET", api("/repositories")), allowed: () => ok(200) },
   { id: "create repository", covers: "POST /repositories", perRepository: false, need: "instance admin", request: ({ p }) => json("POST", api("/repositories"), { name: `mx-created-${p}`, format: "generic", kind: "hosted" }), allowed: () => ok(201) },
