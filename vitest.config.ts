@@ -36,6 +36,11 @@ export default defineConfig(async () => {
                   CREDENTIALS_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
                   // Small threshold so tests exercise the multipart path without huge bodies.
                   MULTIPART_THRESHOLD_BYTES: "6291456",
+                  // Index builds run when a test runs the IndexBuilder's alarm, never on their own
+                  // (a 500 ms virtual debounce elapsed by itself on a loaded CI machine). Below
+                  // MAX_DELAY_MS, so the cap is still what the index-builder test checks.
+                  INDEX_DEBOUNCE_MS: "25000",
+                  INDEX_VIRTUAL_DEBOUNCE_MS: "25000",
                 },
               },
             }),

@@ -30,6 +30,10 @@ export interface Bindings {
   TOKEN_CACHE_SECONDS?: string;
   /** Seconds an isolate may reuse a repository row (with its revision) without D1 (src/repositories/repository-cache.ts); "0" disables. */
   REPOSITORY_CACHE_SECONDS?: string;
+  /** Milliseconds the IndexBuilder waits after the last write before building (default 2000). */
+  INDEX_DEBOUNCE_MS?: string;
+  /** Milliseconds a virtual's IndexBuilder waits after a member's build (default 500). */
+  INDEX_VIRTUAL_DEBOUNCE_MS?: string;
   /** MiB of warm read answers an isolate keeps (src/virtual/read-cache.ts); "0" disables. */
   READ_CACHE_MIB?: string;
 }

@@ -37,7 +37,7 @@ import { bumpRevisionStatements, readRevisions, revisionsFromBatch, type Revisio
 import type { Bindings } from "../env";
 import { notFound } from "../errors";
 import { findFormat } from "../formats";
-import type { PackageChange } from "../formats/types";
+import type { PackageChange, PathClass } from "../formats/types";
 import { blobResponse, type BlobResponseOptions } from "../storage/blob-response";
 import type { BlobStore, StoreBlobOptions } from "../storage/blob-store";
 import { countDownload } from "./download-counter";
@@ -88,15 +88,21 @@ export interface SourceContext {
   /** Version ids whose download this request counted (the warm read cache counts them again on hits). */
   servedDownloads?: number[];
   /**
-   * Remote artifacts this request served (src/virtual/read-cache.ts): whether each is
-   * immutable (an artifact whose remote never rechecks artifacts, served from its stored
-   * copy), and its cache entry, whose hits the warm read cache counts again on its hits.
+   * Remote cache entries this request consulted (src/virtual/read-cache.ts), recorded by
+   * `RemoteSource` for every read it makes: until when each one would be served unchanged,
+   * and its cache entry, whose hits the warm read cache counts again on its hits.
    */
-  servedRemoteArtifacts?: ServedRemoteArtifact[];
+  servedRemote?: ServedRemote[];
 }
 
-export interface ServedRemoteArtifact {
-  immutable: boolean;
+export interface ServedRemote {
+  kind: PathClass;
+  /**
+   * Until when (ms) the engine would serve the same bytes without asking the upstream:
+   * Infinity for an immutable artifact, the end of a metadata entry's validity period, 0 when
+   * it may change at any moment (served stale, revalidated, streamed while filling, unknown).
+   */
+  sameUntil: number;
   entry: { id: number; lastHitAt: number | null } | null;
 }
 

@@ -35,6 +35,20 @@ export const DEBOUNCE_MS = 2_000;
 export const VIRTUAL_DEBOUNCE_MS = 500;
 export const MAX_DELAY_MS = 30_000;
 
+/** Why a build is scheduled: a write to the repository, or a build of one of its (virtual's) members. */
+export type ScheduleCause = "write" | "member";
+
+/**
+ * The debounce for a cause: DEBOUNCE_MS / VIRTUAL_DEBOUNCE_MS unless `INDEX_DEBOUNCE_MS` /
+ * `INDEX_VIRTUAL_DEBOUNCE_MS` say otherwise (the integration tests lengthen both so that only
+ * the test runs a build, never an alarm firing on its own on a loaded machine).
+ */
+export function debounceMs(env: Pick<Bindings, "INDEX_DEBOUNCE_MS" | "INDEX_VIRTUAL_DEBOUNCE_MS">, cause: ScheduleCause): number {
+  const [configured, fallback] = cause === "write" ? [env.INDEX_DEBOUNCE_MS, DEBOUNCE_MS] : [env.INDEX_VIRTUAL_DEBOUNCE_MS, VIRTUAL_DEBOUNCE_MS];
+  const value = configured === undefined || configured === "" ? Number.NaN : Number(configured);
+  return Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
 export const indexKey = (format: string, name: string): string => `index:${format}:${name}`;
 /** An index asset (IndexBuildContext.storeAsset): a file an index document refers to, by content. */
 export const assetKey = (format: string, sha256: string): string => `asset:${format}:${sha256}`;
@@ -51,11 +65,11 @@ export class IndexBuilder extends DurableObject<Bindings> {
   private running: Promise<number | null> = Promise.resolve(null);
   private building = false;
 
-  async schedule(repositoryId: number, now = Date.now(), debounceMs = DEBOUNCE_MS): Promise<void> {
+  async schedule(repositoryId: number, now = Date.now(), cause: ScheduleCause = "write"): Promise<void> {
     const state = await this.state(repositoryId);
     const first = state.firstPendingAt ?? now;
     await this.ctx.storage.put("state", { ...state, repositoryId, firstPendingAt: first } satisfies BuilderState);
-    await this.ctx.storage.setAlarm(Math.min(now + debounceMs, first + MAX_DELAY_MS));
+    await this.ctx.storage.setAlarm(Math.min(now + debounceMs(this.env, cause), first + MAX_DELAY_MS));
   }
 
   override async alarm(): Promise<void> {
@@ -136,7 +150,7 @@ export class IndexBuilder extends DurableObject<Bindings> {
     for (const id of await virtualIdsContaining(db, memberId)) {
       const virtual = await findRepositoryById(db, id);
       if (!virtual || !findFormat(virtual.format)?.indexes?.some((spec) => spec.virtual)) continue;
-      await builders.get(builders.idFromName(String(id))).schedule(id, Date.now(), VIRTUAL_DEBOUNCE_MS);
+      await builders.get(builders.idFromName(String(id))).schedule(id, Date.now(), "member");
     }
   }
 

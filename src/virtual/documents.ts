@@ -134,6 +134,8 @@ async function plan(engine: EngineContext, target: ProxyTarget): Promise<Plan | 
   const ordered = found.all.map((m) => byMember.get(m.repository.name)).filter((s) => s !== undefined);
   const now = Date.now();
   const bucket = ordered.some((s) => s.ref.minReleaseAgeHours > 0) ? Math.floor(now / RELEASE_AGE_BUCKET_MS) : 0;
+  // The release-age filter moves with the bucket: the document is the same until it ends.
+  if (bucket > 0) engine.ctx.servedRemote?.push({ kind: "metadata", sameUntil: (bucket + 1) * RELEASE_AGE_BUCKET_MS, entry: null });
   const fingerprint = await fingerprintOf([
     document.recipe,
     documentKey(engine, target),
@@ -188,6 +190,8 @@ async function perRequest(engine: EngineContext, target: ProxyTarget, recipe: Do
   );
   const documents = found.all.map((m) => texts.get(m.repository.name)).filter((d) => d !== undefined);
   if (documents.length === 0) return null;
+  // A release-age filter applied now changes the merge at any moment.
+  if (documents.some((d) => d.minReleaseAgeHours > 0)) engine.ctx.servedRemote?.push({ kind: "metadata", sameUntil: 0, entry: null });
   const merged = await recipe.merge(documents, params, Date.now());
   if (!merged) return null;
   return { text: merged.text, members: documents.map((d) => d.member), cache: worstCache(found.remote.map((r) => r.cache)) };

@@ -67,7 +67,7 @@ async function localCopy(member: Member, proxy: ProxySpec, target: ProxyTarget, 
     const response = await proxy.readHosted(member.hosted, target, request);
     return response ? { member, response } : null;
   }
-  return (await member.remote.cachedCopy(target.key ?? target.path)) ? { member } : null;
+  return (await member.remote.cachedCopy(target.key ?? target.path, target.kind)) ? { member } : null;
 }
 
 async function cacheFirst(engine: EngineContext, proxy: ProxySpec, target: ProxyTarget, request: Request): Promise<Response | null> {

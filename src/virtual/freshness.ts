@@ -13,3 +13,16 @@ export function isFresh(entry: Pick<CacheEntryRow, "status" | "kind" | "checkedA
   const seconds = entry.kind === "metadata" ? ttls.metadataTtlSeconds : ttls.artifactTtlSeconds;
   return seconds === 0 || now - entry.checkedAt < seconds * 1000;
 }
+
+/**
+ * Until when (ms) a fresh entry is what the engine serves — no upstream call before then —
+ * for the warm read cache (./read-cache.ts): a metadata or negative entry until its validity
+ * period ends, an artifact of a remote that never rechecks artifacts for ever (Infinity).
+ * 0 (not to be kept): an artifact the remote rechecks, and metadata the remote never
+ * rechecks (`metadataTtlSeconds` 0), which the isolate does not keep without a bound.
+ */
+export function unchangedUntil(entry: Pick<CacheEntryRow, "status" | "checkedAt">, ttls: Ttls, kind: "metadata" | "artifact"): number {
+  if (entry.status === "missing") return ttls.negativeTtlSeconds > 0 ? entry.checkedAt + ttls.negativeTtlSeconds * 1000 : 0;
+  if (kind === "artifact") return ttls.artifactTtlSeconds === 0 ? Infinity : 0;
+  return ttls.metadataTtlSeconds > 0 ? entry.checkedAt + ttls.metadataTtlSeconds * 1000 : 0;
+}

@@ -1,20 +1,31 @@
 /**
- * Warm read cache (docs/architecture.md "Warm read cache"): small answers of hosted content
- * kept in the isolate, keyed by repository, URL and Accept, and valid for one read stamp
- * (./read-stamp.ts: the repository's revision — and its members' for a virtual repository —
- * which every hosted write bumps in its own D1 batch). A warm read of an unchanged package
- * then costs no D1 statement and no R2 read: the repository row comes from the isolate's
- * repository cache, the answer from here.
+ * Warm read cache (docs/architecture.md "Warm read cache"): small answers kept in the
+ * isolate, keyed by repository, URL and Accept, and valid for one read stamp (./read-stamp.ts:
+ * the repository's revision — and its members' for a virtual repository — which every hosted
+ * write and every purge of a remote's cache bumps, and `updatedAt`, which every settings
+ * change moves) — and, for answers that used a remote's cache, only while the engine would
+ * serve the same bytes. A warm read of an unchanged package then costs no D1 statement and
+ * no R2 read: the repository row comes from the isolate's repository cache, the answer from here.
  *
- * - Hosted repositories, and virtual repositories whose members are all readable by the
- *   caller and all hosted — or, for **immutable artifacts** (`PathClass` "artifact"), hosted
- *   or remote: a remote's cached artifact never changes once filled when the remote never
- *   rechecks artifacts (`artifactTtlSeconds` 0, the default; an answer that involved any
- *   other remote artifact — rechecked, stale, or streamed while filling — is not kept), and a
- *   purge of its cache bumps the remote's revision (so the stamp). Remote metadata changes without a revision
- *   (revalidated upstream): never kept here (the Workers Cache covers public reads of it).
- *   Private repositories too: the caller was authorized by the loader before this is asked,
- *   and such an answer is the same for every reader.
+ * - Hosted, remote and virtual repositories, a virtual only when the caller can read every
+ *   member. Private repositories too: the caller was authorized by the loader before this is
+ *   asked, and such an answer is the same for every reader.
+ * - Remote content: `RemoteSource` records every read it makes (`SourceContext.servedRemote`)
+ *   with the time until which the engine serves it unchanged — it does not ask the upstream
+ *   while an entry is fresh (./freshness.ts `unchangedUntil`). An answer is kept until the
+ *   earliest of those (`expiresAt`; a hit after it is a miss):
+ *   - **immutable artifacts** (`PathClass` "artifact" of a remote whose `artifactTtlSeconds`
+ *     is 0, the default) for as long as the stamp; an artifact answer that involved any other
+ *     remote artifact (rechecked, stale, or streamed while filling) is not kept. The index
+ *     metadata that chose the member does not bound it.
+ *   - **metadata** until the first remote entry it used stops being fresh (checked/filled
+ *     time + `metadataTtlSeconds`; a precomputed document with a release-age filter also
+ *     until its 10-minute bucket ends). Not kept when any read was served stale, revalidated
+ *     now, streamed while filling, missing after a fill, failed, merely probed
+ *     (`cachedCopy`), or is of a remote with `metadataTtlSeconds` 0. Fail closed: a metadata
+ *     answer of a repository with a remote member is kept only when at least one read was
+ *     recorded and the earliest expiry is bounded — a remote read that bypassed the
+ *     recording (an edge cache hit, new code) is never kept for ever.
  * - GET answers with status 200 and a Content-Length up to MAX_ENTRY_BYTES, without
  *   Set-Cookie or `no-store`; HEAD is answered from a stored GET. Range and If-Range requests
  *   and If-Modified-Since alone go through; If-None-Match is answered (304) here.
@@ -36,7 +47,7 @@ import type { PathClass } from "../formats/types";
 import { canRead } from "../auth/authorize";
 import { countDownload } from "../repositories/download-counter";
 import { countCacheHit } from "./hit-counter";
-import type { ServedRemoteArtifact, SourceContext } from "../repositories/hosted-source";
+import type { ServedRemote, SourceContext } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
 
 export const DEFAULT_READ_CACHE_MIB = 16;
@@ -45,6 +56,8 @@ export const READ_CACHE_HEADER = "X-Read-Cache";
 
 interface Entry {
   stamp: string;
+  /** When the answer may no longer be what the engine serves (ms; Infinity: while the stamp holds). */
+  expiresAt: number;
   headers: [string, string][];
   body: Uint8Array;
   downloads: number[];
@@ -70,14 +83,27 @@ function cacheableRequest(request: Request): boolean {
   return !h.has("Range") && !h.has("If-Range") && (!h.has("If-Modified-Since") || h.has("If-None-Match"));
 }
 
+/** Whether this repository's answers to this caller may be kept: every member of a virtual readable by the caller. */
+export function cacheableRepository(repository: Repository, members: readonly MemberRef[], ctx: SourceContext): boolean {
+  return repository.kind !== "virtual" || members.every((m) => canRead(ctx.principal, m.repository));
+}
+
+/** Whether answers of this repository may come from a remote's cache (it or a member is remote). */
+export function involvesRemote(repository: Repository, members: readonly MemberRef[]): boolean {
+  return repository.kind === "remote" || members.some((m) => m.repository.kind === "remote");
+}
+
 /**
- * Whether this repository's answers to this caller may be kept: hosted content, and remote
- * content that is an immutable artifact (`kind`); every member readable by the caller.
+ * Until when (ms) an answer stays what the engine serves, from the remote reads it recorded;
+ * 0: not to be kept. An artifact answer is bounded by the artifacts it served; any other
+ * answer of a repository with a remote member needs at least one recorded read and a bounded
+ * expiry (fail closed: a remote read that did not record itself must not be kept for ever).
  */
-export function cacheableRepository(repository: Repository, members: readonly MemberRef[], ctx: SourceContext, kind?: PathClass): boolean {
-  const stable = (r: Repository) => r.kind === "hosted" || (r.kind === "remote" && kind === "artifact");
-  if (repository.kind !== "virtual") return stable(repository);
-  return members.every((m) => stable(m.repository) && canRead(ctx.principal, m.repository));
+export function keptUntil(served: readonly ServedRemote[], kind: PathClass | undefined, remote: boolean): number {
+  const bounding = kind === "artifact" ? served.filter((s) => s.kind === "artifact") : served;
+  const until = Math.min(Infinity, ...bounding.map((s) => s.sameUntil));
+  if (remote && kind !== "artifact" && (served.length === 0 || !Number.isFinite(until))) return 0;
+  return until;
 }
 
 function storable(response: Response, maxBytes: number): boolean {
@@ -100,6 +126,17 @@ function remember(key: string, entry: Entry, maxBytes: number): void {
   }
   entries.set(key, entry);
   totalBytes += entry.body.byteLength;
+}
+
+/**
+ * Drops every kept answer. For tests that age a remote's cache entries in D1 behind the
+ * isolate's back (`checked_at = 0`): had that time really passed, their kept answers would
+ * have expired with them.
+ */
+export function forgetReadCache(): void {
+  entries.clear();
+  wanted.clear();
+  totalBytes = 0;
 }
 
 function forget(key: string): void {
@@ -136,6 +173,10 @@ export interface ReadCacheOptions {
   rowReadNow: boolean;
   /** Reads the repository row (and members) from D1 now and returns its stamp. */
   confirmStamp?: () => Promise<string | null>;
+  /** What the target is (`keptUntil`); undefined: not classified (hosted npm reads). */
+  kind?: PathClass;
+  /** The repository or one of its members is remote (`involvesRemote`). */
+  remote: boolean;
 }
 
 /**
@@ -153,7 +194,7 @@ export async function withReadCache(
   if (options.maxBytes <= 0 || !cacheableRequest(request)) return produce(ctx);
   const key = `${repository.id} ${request.url} ${request.headers.get("Accept") ?? ""}`;
   const entry = entries.get(key);
-  if (entry?.stamp === options.stamp) {
+  if (entry?.stamp === options.stamp && Date.now() < entry.expiresAt) {
     entries.delete(key);
     entries.set(key, entry); // most recently used
     if (request.method === "GET") {
@@ -172,26 +213,28 @@ export async function withReadCache(
     }
     return answer(request, entry);
   }
-  if (entry) forget(key); // written since: its stamp is old
+  if (entry) forget(key); // written since (its stamp is old), or a remote entry it used is no longer fresh
   let rowFirst = options.rowReadNow;
   if (!rowFirst && options.confirmStamp && request.method === "GET" && wanted.delete(key)) {
     rowFirst = (await options.confirmStamp()) === options.stamp;
   }
   const downloads: number[] = [];
-  const remote: ServedRemoteArtifact[] = [];
-  const response = await produce({ ...ctx, servedDownloads: downloads, servedRemoteArtifacts: remote });
+  const remote: ServedRemote[] = [];
+  const response = await produce({ ...ctx, servedDownloads: downloads, servedRemote: remote });
   if (!response || request.method !== "GET" || !storable(response, options.maxBytes)) return response;
+  // Checked before `wanted`: an answer that cannot be kept never makes a later miss read the row.
+  const expiresAt = keptUntil(remote, options.kind, options.remote);
+  if (expiresAt <= Date.now()) return response;
   if (!rowFirst) {
     if (wanted.size >= MAX_WANTED) wanted.clear();
     wanted.add(key);
     return response;
   }
-  if (!remote.every((served) => served.immutable)) return response;
   const cacheHits = remote.flatMap((served) => (served.entry ? [served.entry] : []));
   const body = new Uint8Array(await response.arrayBuffer());
   const out = new Response(body, response);
   if (body.byteLength === Number(response.headers.get("Content-Length"))) {
-    remember(key, { stamp: options.stamp, headers: [...response.headers], body, downloads, cacheHits }, options.maxBytes);
+    remember(key, { stamp: options.stamp, expiresAt, headers: [...response.headers], body, downloads, cacheHits }, options.maxBytes);
   }
   return out;
 }

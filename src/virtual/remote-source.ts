@@ -7,6 +7,11 @@
  *
  * The cache key is whatever the caller passes; a caller whose answer differs by `Accept`
  * puts the variant into the key, so each variant is its own entry and its own fill.
+ *
+ * Every read, whatever its outcome, is recorded in `SourceContext.servedRemote` with the time
+ * until which it is served unchanged (./freshness.ts `unchangedUntil`; 0 for stale,
+ * revalidated, streamed, missing, failed or merely probed reads): the warm read cache
+ * (./read-cache.ts) keeps an answer only until the earliest of them.
  */
 import { findCacheEntry, type CacheEntryWithBlob } from "../db/cache-entries";
 import type { BlobRow } from "../db/packages";
@@ -14,10 +19,10 @@ import { findRemoteConfig } from "../db/repositories";
 import type { Bindings } from "../env";
 import { RegistryError } from "../errors";
 import type { PathClass } from "../formats/types";
-import type { SourceContext } from "../repositories/hosted-source";
+import type { ServedRemote, SourceContext } from "../repositories/hosted-source";
 import type { Repository } from "../repositories/model";
 import { fillObjectName, type FillRequest } from "./cache-fill";
-import { isFresh } from "./freshness";
+import { isFresh, unchangedUntil } from "./freshness";
 import { countCacheHit } from "./hit-counter";
 
 export type CacheStatus = "HIT" | "MISS" | "STALE" | "REVALIDATED";
@@ -67,8 +72,12 @@ export class RemoteSource {
     private readonly env: Pick<Bindings, "FILLS">,
   ) {}
 
-  /** The cached copy, fresh or not, without contacting the upstream. */
-  async cachedCopy(key: string): Promise<CacheEntryWithBlob | null> {
+  /**
+   * The cached copy, fresh or not, without contacting the upstream. Whether a copy exists can
+   * change at any moment (a fill): a metadata answer that asked is not kept in the isolate.
+   */
+  async cachedCopy(key: string, kind: PathClass): Promise<CacheEntryWithBlob | null> {
+    if (kind !== "artifact") this.served(kind, 0, null);
     const cached = await findCacheEntry(this.ctx.db, this.repository.id, key);
     return cached?.entry.status === "ok" && cached.blob ? cached : null;
   }
@@ -94,13 +103,23 @@ export class RemoteSource {
   }
 
   private async read(key: string, kind: PathClass, options: RemoteGetOptions, stream: boolean): Promise<RemoteHit | RemoteStream | null> {
+    try {
+      return await this.readRecorded(key, kind, options, stream);
+    } catch (error) {
+      // A read that failed (upstream down, no upstream) leaves its member out of the answer.
+      this.served(kind, 0, null);
+      throw error;
+    }
+  }
+
+  /** `read`, recording what it served into `SourceContext.servedRemote` (every outcome, for the warm read cache). */
+  private async readRecorded(key: string, kind: PathClass, options: RemoteGetOptions, stream: boolean): Promise<RemoteHit | RemoteStream | null> {
     const [cached, config] = await Promise.all([
       findCacheEntry(this.ctx.db, this.repository.id, key),
       findRemoteConfig(this.ctx.db, this.repository.id),
     ]);
     if (!config) throw new RegistryError("upstream_unavailable", `remote repository ${this.repository.name} has no upstream`);
-    const immutable = kind === "artifact" && config.artifactTtlSeconds === 0;
-    if (cached && isFresh(cached.entry, config, Date.now())) return this.hit(cached, "HIT", kind, immutable);
+    if (cached && isFresh(cached.entry, config, Date.now())) return this.hit(cached, "HIT", kind, unchangedUntil(cached.entry, config, kind));
 
     const located = options.upstreamFor?.(config.url);
     const upstreamPath = located?.path ?? options.upstreamPath;
@@ -126,28 +145,43 @@ export class RemoteSource {
     switch (result.outcome) {
       case "streaming": {
         const { body, size, contentType, headers } = result;
-        if (kind === "artifact") this.ctx.servedRemoteArtifacts?.push({ immutable: false, entry: null });
+        this.served(kind, 0, null);
         return { blob: null, body, size, contentType, cache: "MISS", headers };
       }
       case "missing":
+        this.served(kind, 0, null);
         return null;
       case "unavailable":
-        if (cached?.entry.status === "ok") return this.hit(cached, "STALE", kind, false);
+        if (cached?.entry.status === "ok") return this.hit(cached, "STALE", kind, 0);
         throw new RegistryError("upstream_unavailable", `${this.repository.name}: ${result.reason}`);
       default: {
         const filled = await findCacheEntry(this.ctx.db, this.repository.id, key);
-        if (!filled || filled.entry.status !== "ok") return null;
-        return this.hit(filled, result.outcome === "fetched" ? "MISS" : result.outcome === "revalidated" ? "REVALIDATED" : "HIT", kind, immutable);
+        if (!filled || filled.entry.status !== "ok") {
+          this.served(kind, 0, null);
+          return null;
+        }
+        // Stored just now (or by the fill this request joined): unchanged while it is fresh; a revalidated entry is not kept.
+        const until = result.outcome === "revalidated" ? 0 : unchangedUntil(filled.entry, config, kind);
+        return this.hit(filled, result.outcome === "fetched" ? "MISS" : result.outcome === "revalidated" ? "REVALIDATED" : "HIT", kind, until);
       }
     }
   }
 
-  private hit(cached: CacheEntryWithBlob, cache: CacheStatus, kind: PathClass, immutable: boolean): RemoteHit | null {
-    if (cached.entry.status !== "ok" || !cached.blob) return null;
+  /** Records one read for the warm read cache (./read-cache.ts): until when it is served unchanged, and its entry. */
+  private served(kind: PathClass, sameUntil: number, entry: ServedRemote["entry"]): void {
+    this.ctx.servedRemote?.push({ kind, sameUntil, entry });
+  }
+
+  private hit(cached: CacheEntryWithBlob, cache: CacheStatus, kind: PathClass, sameUntil: number): RemoteHit | null {
+    if (cached.entry.status !== "ok" || !cached.blob) {
+      // A fresh negative entry: "not found" until it expires.
+      this.served(kind, sameUntil, null);
+      return null;
+    }
     const now = Date.now();
     const write = countCacheHit(this.ctx.db, cached.entry, now);
     if (write) this.ctx.waitUntil(write);
-    if (kind === "artifact") this.ctx.servedRemoteArtifacts?.push({ immutable, entry: { id: cached.entry.id, lastHitAt: write ? now : cached.entry.lastHitAt } });
+    this.served(kind, sameUntil, { id: cached.entry.id, lastHitAt: write ? now : cached.entry.lastHitAt });
     return { blob: cached.blob, contentType: cached.entry.contentType, cache, headers: parseKept(cached.entry.headers) };
   }
 }

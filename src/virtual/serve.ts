@@ -15,7 +15,7 @@ import type { EngineContext } from "./documents";
 import { rowReadThisRequest } from "../repositories/prefetch";
 import { findRepositoryWithMembers } from "../db/repository-with-members";
 import { withEdgeCache } from "./edge-cache";
-import { cacheableRepository, readCacheBytes, withReadCache } from "./read-cache";
+import { cacheableRepository, involvesRemote, readCacheBytes, withReadCache } from "./read-cache";
 import { readStamp, stampMembers } from "./read-stamp";
 import { resolveTarget } from "./engine";
 import { loadMembers } from "./members";
@@ -34,15 +34,17 @@ export async function engineContext(c: Context<AppEnv>, repository: Repository, 
 }
 
 /**
- * Answers of hosted content (and immutable remote artifacts, `kind`) through the isolate's warm read cache (read-cache.ts), keyed on
- * the read stamp (read-stamp.ts); anything else goes straight to `produce`. Callers have
- * authorized the read. Formats with hosted reads outside `serveTarget` (npm) wrap them here.
+ * Answers through the isolate's warm read cache (read-cache.ts), keyed on the read stamp
+ * (read-stamp.ts) and, for remote content (`kind` classifies it), bounded by the freshness of
+ * the remote entries it used. Callers have authorized the read. Formats with hosted reads outside `serveTarget` (npm) wrap them here.
  */
 export async function cachedRead<R extends Response | null>(c: Context<AppEnv>, repository: Repository, ctx: SourceContext, produce: (ctx: SourceContext) => Promise<R>, kind?: PathClass): Promise<R> {
   const members = await stampMembers(ctx.db, repository);
-  if (!cacheableRepository(repository, members, ctx, kind)) return produce(ctx);
+  if (!cacheableRepository(repository, members, ctx)) return produce(ctx);
   const options = {
     stamp: readStamp(repository, members),
+    ...(kind ? { kind } : {}),
+    remote: involvesRemote(repository, members),
     maxBytes: readCacheBytes(c.env.READ_CACHE_MIB),
     rowReadNow: await rowReadThisRequest(c, repository),
     confirmStamp: async () => {

@@ -24,7 +24,7 @@ import { pathnameOf } from "../http/request-path";
 import { sourceContext } from "../repositories/loader";
 import { repositoryNamed } from "../repositories/prefetch";
 import { cachedRepository, repositoryCacheSeconds } from "../repositories/repository-cache";
-import { readCacheBytes, withReadCache } from "./read-cache";
+import { cacheableRepository, involvesRemote, readCacheBytes, withReadCache } from "./read-cache";
 import { readStamp } from "./read-stamp";
 
 const noAnswer = () => Promise.resolve(null);
@@ -47,14 +47,13 @@ export function warmHits(): MiddlewareHandler<AppEnv> {
     c.set("principal", principal);
     const { repository, members } = cached;
     if (!canRead(principal, repository)) return next();
-    // As `cacheableRepository` asks of a virtual: the caller reads every member (then the kept
-    // answer is the same for every such caller). What else it asks depends on the target's
-    // kind, which only the route knows — but an entry exists only if the route's kind allowed it.
-    if (repository.kind === "virtual" && !members.every((m) => canRead(principal, m.repository))) return next();
-    // For read caches that also keep remote metadata (`ReadCacheOptions.remote`); only storing reads it, which this never does.
-    const remote = repository.kind === "remote" || members.some((m) => m.repository.kind === "remote");
-    const options = { stamp: readStamp(repository, members), maxBytes, rowReadNow: false, remote };
-    const hit = await withReadCache(request, repository, sourceContext(c), options, noAnswer);
+    const ctx = sourceContext(c);
+    // As `cachedRead` asks: a virtual only when the caller reads every member (then the kept
+    // answer is the same for every such caller). Whether the target could be kept at all
+    // depends on its kind, which only the route knows — but an entry exists only if it could.
+    if (!cacheableRepository(repository, members, ctx)) return next();
+    const options = { stamp: readStamp(repository, members), maxBytes, rowReadNow: false, remote: involvesRemote(repository, members) };
+    const hit = await withReadCache(request, repository, ctx, options, noAnswer);
     if (!hit) return next();
     c.set("repositoryName", repository.name);
     c.set("repository", repository);

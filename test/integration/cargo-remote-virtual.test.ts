@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ADMIN, bytes, call, createRepository, sha256 } from "../helpers/client";
 import { useScriptedUpstream } from "../helpers/scripted-upstream";
 import { publishBodyFor } from "./cargo-fixtures";
+import { forgetReadCache } from "../../src/virtual/read-cache";
 
 const upstream = useScriptedUpstream();
 const INDEX = "https://index.test";
@@ -120,6 +121,7 @@ describe("cargo remote", () => {
     upstream.reset();
     upstream.on(`${INDEX}/${repo}/to/ki/tokio`, () => new Response("down", { status: 503 }));
     await env.DB.prepare("UPDATE cache_entry SET checked_at = 0 WHERE repository_id = (SELECT id FROM repository WHERE name = ?)").bind(repo).run();
+    forgetReadCache(); // the isolate's answers built from them would have expired too
     const stale = await lines(repo, "tokio");
     expect(stale.status).toBe(200);
     expect(stale.response.headers.get("X-Cache")).toBe("STALE");

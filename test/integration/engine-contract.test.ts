@@ -8,6 +8,7 @@ import { ADMIN, bytes, call, createRepository, createToken, sha256 } from "../he
 import { fakeNpmPackage } from "../helpers/fake-npm";
 import { UPSTREAM, useFakeUpstream } from "../helpers/upstream";
 import { ABBREVIATED, integrityOf, publish } from "./npm-helpers";
+import { forgetReadCache } from "../../src/virtual/read-cache";
 
 const upstream = useFakeUpstream();
 
@@ -34,6 +35,7 @@ async function rebuilt(keyLike: string): Promise<boolean> {
 /** Makes a remote's cache entries (positive and negative) due for a recheck. */
 async function expire(repository: string): Promise<void> {
   await env.DB.prepare("UPDATE cache_entry SET checked_at = 0 WHERE repository_id = (SELECT id FROM repository WHERE name = ?)").bind(repository).run();
+  forgetReadCache(); // the isolate's answers built from them would have expired too
 }
 
 type Packument = { versions: Record<string, { dist: { integrity: string } }> };

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { ADMIN, bytes, call, createRepository, sha256 } from "../helpers/client";
 import { useScriptedUpstream } from "../helpers/scripted-upstream";
 import { twineFields, uploadBody, wheel } from "./pypi-fixtures";
+import { forgetReadCache } from "../../src/virtual/read-cache";
 
 const upstream = useScriptedUpstream();
 const JSON_TYPE = "application/vnd.pypi.simple.v1+json";
@@ -100,6 +101,7 @@ describe("pypi remote through the engine", () => {
     upstream.reset();
     upstream.on(`${INDEX}/${repo}/simple/remote-pkg/`, () => new Response("down", { status: 503 }));
     await env.DB.prepare("UPDATE cache_entry SET checked_at = 0 WHERE repository_id = (SELECT id FROM repository WHERE name = ?)").bind(repo).run();
+    forgetReadCache(); // the isolate's answers built from them would have expired too
     const stale = await page(repo, "remote-pkg");
     expect(stale.status).toBe(200);
     expect(stale.headers.get("X-Cache")).toBe("STALE");

@@ -3,7 +3,7 @@
 // per repository revision — exercised with the generic format's `/-/index.json`.
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DEBOUNCE_MS, MAX_DELAY_MS } from "../../src/repositories/index-builder";
+import { debounceMs, MAX_DELAY_MS } from "../../src/repositories/index-builder";
 import { call, createRepository } from "../helpers/client";
 import { publish, tarballBytes } from "./npm-helpers";
 
@@ -70,7 +70,7 @@ describe("IndexBuilder", () => {
     const builder = builderOf(9_999_001);
     const t0 = Date.now() + 1_000_000;
     await builder.schedule(9_999_001, t0);
-    expect((await builder.status()).alarm).toBe(t0 + DEBOUNCE_MS);
+    expect((await builder.status()).alarm).toBe(t0 + debounceMs(env, "write"));
     await builder.schedule(9_999_001, t0 + MAX_DELAY_MS - 1_000);
     expect((await builder.status()).alarm).toBe(t0 + MAX_DELAY_MS);
   });

@@ -131,7 +131,7 @@ describe("a remote cache purge drops every edge- and isolate-cached variant", ()
 });
 
 describe("immutable artifacts of remote members are kept in the isolate too", () => {
-  it("a private virtual with a remote member: warm artifact reads cost nothing; metadata is not kept; a purge drops them", async () => {
+  it("a private virtual with a remote member: warm artifact reads cost nothing; fresh metadata is kept; a purge drops them", async () => {
     await createRepository({ name: "rw-npm-remote", format: "npm", kind: "remote", visibility: "private", remote: { url: `${UPSTREAM}/rw-npmjs/`, metadataTtlSeconds: 3600 } });
     await createRepository({ name: "rw-npm-all", format: "npm", kind: "virtual", visibility: "private", members: [{ repository: "rw-npm", priority: 1 }, { repository: "rw-npm-remote", priority: 2 }] });
     const tarball = "upstream tarball bytes";
@@ -147,13 +147,14 @@ describe("immutable artifacts of remote members are kept in the isolate too", ()
     const path = "/npm/rw-npm-all/up-pkg/-/up-pkg-1.0.0.tgz";
     expect(await warm(path, auth)).toBe(tarball);
     expect(upstream.count("/rw-npmjs/up-pkg/-/up-pkg-1.0.0.tgz")).toBe(1);
-    // The remote's packument (metadata, revalidated upstream) is never kept here.
+    // The merged packument (remote metadata) is kept while the remote's entry is fresh (3600 s here).
     forgetCachedRepositories();
     await (await read("/npm/rw-npm-all/up-pkg", auth)).response.arrayBuffer();
-    expect((await read("/npm/rw-npm-all/up-pkg", auth)).response.headers.get("X-Read-Cache")).toBeNull();
+    expect((await read("/npm/rw-npm-all/up-pkg", auth)).response.headers.get("X-Read-Cache")).toBe("HIT");
     // A purge of the remote's cache bumps its revision: the next read is not from the isolate.
     upstream.files.set("/rw-npmjs/up-pkg/-/up-pkg-1.0.0.tgz", { body: "republished upstream" });
     expect((await api("/repositories/rw-npm-remote/cache", "DELETE")).status).toBe(200);
     expect(await afterWrite(path, auth)).toEqual({ status: 200, text: "republished upstream" });
+    expect((await read("/npm/rw-npm-all/up-pkg", auth)).response.headers.get("X-Read-Cache")).toBeNull();
   });
 });

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { ADMIN, call, createRepository } from "../helpers/client";
 import { useScriptedUpstream } from "../helpers/scripted-upstream";
 import { buildGem, hexDigest } from "./rubygems-fixtures";
+import { forgetReadCache } from "../../src/virtual/read-cache";
 
 const upstream = useScriptedUpstream();
 const ORIGIN = "https://gems.test";
@@ -102,6 +103,7 @@ describe("rubygems remote", () => {
     upstream.reset();
     upstream.on(`${ORIGIN}/${repo}/info/puma`, () => new Response("down", { status: 503 }));
     await env.DB.prepare("UPDATE cache_entry SET checked_at = 0 WHERE repository_id = (SELECT id FROM repository WHERE name = ?)").bind(repo).run();
+    forgetReadCache(); // the isolate's answers built from them would have expired too
     const stale = await get(repo, "info/puma");
     expect(stale.status).toBe(200);
     expect(stale.headers.get("X-Cache")).toBe("STALE");
