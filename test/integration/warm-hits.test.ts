@@ -10,9 +10,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client";
 import { flushDownloads } from "../../src/repositories/download-counter";
 import { forgetCachedRepositories } from "../../src/repositories/repository-cache";
-import { api, BASE, call, createRepository, createToken } from "../helpers/client";
+import { api, BASE, bytes, call, createRepository, createToken } from "../helpers/client";
 import { countRoundTrips } from "../helpers/d1-round-trips";
+import { fakeNpmPackage } from "../helpers/fake-npm";
+import { UPSTREAM, useFakeUpstream } from "../helpers/upstream";
 import { publish, tarballBytes } from "./npm-helpers";
+
+const upstream = useFakeUpstream();
 
 const LONG = { REPOSITORY_CACHE_SECONDS: "60" };
 
@@ -38,6 +42,12 @@ beforeAll(async () => {
   await createRepository({ name: "wh-private", format: "generic", kind: "hosted", visibility: "private" });
   await createRepository({ name: "wh-mixed", format: "generic", kind: "virtual", visibility: "public", members: [{ repository: "wh-private" }, { repository: "wh-public" }] });
   await createRepository({ name: "wh-npm", format: "npm", kind: "hosted", visibility: "private" });
+  // A virtual packument merged from the hosted member and a remote one: kept while the remote's metadata is fresh.
+  await createRepository({ name: "wh-npm-remote", format: "npm", kind: "remote", visibility: "private", remote: { url: `${UPSTREAM}/wh-npm-remote/`, metadataTtlSeconds: 300 } });
+  await createRepository({
+    name: "wh-npm-virtual", format: "npm", kind: "virtual", visibility: "private", settings: { shielding: false },
+    members: [{ repository: "wh-npm", priority: 10 }, { repository: "wh-npm-remote", priority: 1 }],
+  });
   for (const repo of ["wh-public", "wh-private"]) {
     const put = await call(`/generic/${repo}/tool/1.0/tool.bin`, { method: "PUT", body: `${repo} 1.0` });
     expect(put.status).toBe(201);
@@ -45,6 +55,8 @@ beforeAll(async () => {
   }
   expect(bookmark).not.toBe("");
   expect((await publish("wh-npm", "wh-pkg", "1.0.0", tarballBytes(64))).status).toBe(201);
+  const published = new Date(Date.now() - 30 * 86_400_000).toISOString();
+  await fakeNpmPackage(upstream, "wh-npm-remote", "wh-pkg", [{ version: "0.9.0", published, tarball: bytes(50) }], { latest: "0.9.0" });
   reader = await createToken({ name: "wh-reader", scopes: ["read"] });
   stranger = await createToken({ name: "wh-stranger", scopes: ["read"], repositories: ["wh-public"] });
 });
@@ -72,6 +84,7 @@ describe("a warm hit answered before routing is the full path's answer", () => {
     ["private npm packument, full", "/npm/wh-npm/wh-pkg", { token: "", headers: { Accept: "application/json" } }],
     ["private npm packument, abbreviated", "/npm/wh-npm/wh-pkg", { token: "", headers: { Accept: "application/vnd.npm.install-v1+json" } }],
     ["private npm tarball, HEAD", "/npm/wh-npm/wh-pkg/-/wh-pkg-1.0.0.tgz", { token: "", method: "HEAD" }],
+    ["virtual npm packument with a remote member (remote metadata, fresh)", "/npm/wh-npm-virtual/wh-pkg", { token: "", headers: { Accept: "application/json" } }],
   ];
   for (const [what, path, options] of cases) {
     it(what, async () => {
