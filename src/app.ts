@@ -1,8 +1,9 @@
 /**
  * Builds the Hono app: request id + log line, warm read cache hits (src/virtual/warm-hits.ts),
- * authentication (credentials read the way the path's format reads them), the management API, each format's wire protocol at its mount
- * (`/{format}/{repo}/…` by default), health, and one error handler that lets the format of
- * the failing path write the error the way its client expects, knowing the repository.
+ * authentication (credentials read the way the path's format reads them), the management
+ * API, each format's wire protocol at its mount (`/{format}/{repo}/…` by default), health,
+ * and one error handler that lets the format of the failing path write the error the way its
+ * client expects, knowing the repository.
  */
 import { Hono } from "hono";
 import { apiRoutes } from "./api";
