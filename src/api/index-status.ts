@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { findFormat } from "../formats";
+import { indexBuilderOf } from "../repositories/index-builder";
 import { visibleRepository } from "./guards";
 import { declareRoute, pathParams } from "./openapi";
 import { repositoryNameParam } from "./params";
@@ -35,7 +36,7 @@ const statusRoute = declareRoute({
 indexStatusRoutes.get("/:name/indexes", async (c) => {
   const repository = await visibleRepository(c, pathParams(c, statusRoute).name);
   const specs = repository.kind === "remote" ? [] : (findFormat(repository.format)?.indexes ?? []).filter((s) => repository.kind === "hosted" || s.virtual);
-  const builder = specs.length ? c.env.INDEXES.get(c.env.INDEXES.idFromName(String(repository.id))) : null;
+  const builder = specs.length ? indexBuilderOf(c.env.INDEXES, repository.id) : null;
   const status = builder ? await builder.status() : { builds: 0, lastBuiltRevision: null, alarm: null };
   const current = specs.length === 0 || (status.lastBuiltRevision !== null && status.lastBuiltRevision >= repository.revision);
   return c.json({

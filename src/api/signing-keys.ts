@@ -14,6 +14,7 @@ import { RegistryError } from "../errors";
 import { findFormat } from "../formats";
 import type { Repository } from "../repositories/model";
 import type { KeyKind } from "../signing/key-kind";
+import { indexBuilderOf } from "../repositories/index-builder";
 import { SigningKeyStore } from "../signing/key-store";
 import { repositoryWithRole, visibleRepository } from "./guards";
 import { declareRoute, pathParams } from "./openapi";
@@ -93,7 +94,7 @@ signingKeyRoutes.post("/:name/signing-key/rotate", async (c) => {
   });
   // Indexes (hosted and virtual) are stored documents: rebuild them now so they carry the new signature.
   if (findFormat(repository.format)?.indexes?.length) {
-    await c.env.INDEXES.get(c.env.INDEXES.idFromName(String(repository.id))).buildNow(repository.id);
+    await indexBuilderOf(c.env.INDEXES, repository.id).buildNow(repository.id);
   }
   return c.json({ repository: repository.name, keys } satisfies z.output<typeof keysOutput>);
 });

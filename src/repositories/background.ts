@@ -3,7 +3,8 @@ import type { Principal } from "../auth/principal";
 import { openDatabase, type Database } from "../db/client";
 import type { Bindings } from "../env";
 import { BlobStore } from "../storage/blob-store";
-import { HostedSource, type SourceContext } from "./hosted-source";
+import { HostedSource } from "./hosted-source";
+import type { SourceContext } from "./source-context";
 import type { Repository } from "./model";
 import type { WriteOrigin } from "./write-hooks";
 

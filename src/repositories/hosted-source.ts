@@ -5,10 +5,8 @@
  * content through these methods, each of which commits one D1 batch that also bumps the
  * package's and repository's revisions, then runs the format's hooks (./write-hooks.ts).
  */
-import type { Principal } from "../auth/principal";
 import { auditActor } from "../auth/audit-actor";
 import { recordAudit } from "../db/audit";
-import type { Database } from "../db/client";
 import { deleteDerivedDocuments, findDerivedDocument, findPackageDocument, findRepositoryDocument, saveDerivedDocument } from "../db/derived-documents";
 import { addFileToExistingVersion, createOrAddFile, createVersionAndAddFile, type FileSpec, type VersionSpec } from "../db/package-writes";
 import {
@@ -34,14 +32,13 @@ import {
 import { deleteFilePropertiesOfVersionsStatements, deleteRefStatements, getProperty, listProperties, propertyStatements } from "../db/properties";
 import { findUserById } from "../db/users";
 import { bumpRevisionStatements, readRevisions, revisionsFromBatch, type Revisions } from "../db/revisions";
-import type { Bindings } from "../env";
 import { notFound } from "../errors";
 import { findFormat } from "../formats";
-import type { PackageChange, PathClass } from "../formats/types";
+import type { PackageChange } from "../formats/types";
 import { blobResponse, type BlobResponseOptions } from "../storage/blob-response";
-import type { BlobStore, StoreBlobOptions } from "../storage/blob-store";
+import type { StoreBlobOptions } from "../storage/blob-store";
 import { countDownload } from "./download-counter";
-import { indexKey } from "./index-builder";
+import { indexBuilderOf, indexKey } from "./index-builder";
 import type { Repository } from "./model";
 import { withPackageLock } from "./package-lock";
 import type {
@@ -64,47 +61,11 @@ import type {
   VersionRow,
 } from "./package-source";
 import { signingKeysFor, type SigningKeyStore } from "../signing/key-store";
+import type { SourceContext } from "./source-context";
 import { UploadSessions } from "./upload-sessions";
-import { afterPackageChange, type WriteOrigin } from "./write-hooks";
+import { afterPackageChange } from "./write-hooks";
 
 export type { CreateRule, MetadataUpdate, NewFile } from "./package-source";
-
-export interface SourceContext {
-  db: Database;
-  blobs: BlobStore;
-  bucket: R2Bucket;
-  principal: Principal;
-  requestId: string;
-  /** When the request arrived (ms); coalesced fills use it to tell concurrent callers from later ones. */
-  requestStartedAt: number;
-  waitUntil: (promise: Promise<unknown>) => void;
-  /**
-   * Durable Objects the writer uses: package locks and the index builder (absent in read-only
-   * contexts); CREDENTIALS_KEY for signing keys (src/signing/key-store.ts).
-   */
-  env?: Pick<Bindings, "LOCKS" | "INDEXES" | "CREDENTIALS_KEY">;
-  /** Who is writing, for hooks: a format route (default), the management API, or cleanup. */
-  origin?: WriteOrigin;
-  /** Version ids whose download this request counted (the warm read cache counts them again on hits). */
-  servedDownloads?: number[];
-  /**
-   * Remote cache entries this request consulted (src/virtual/read-cache.ts), recorded by
-   * `RemoteSource` for every read it makes: until when each one would be served unchanged,
-   * and its cache entry, whose hits the warm read cache counts again on its hits.
-   */
-  servedRemote?: ServedRemote[];
-}
-
-export interface ServedRemote {
-  kind: PathClass;
-  /**
-   * Until when (ms) the engine would serve the same bytes without asking the upstream:
-   * Infinity for an immutable artifact, the end of a metadata entry's validity period, 0 when
-   * it may change at any moment (served stale, revalidated, streamed while filling, unknown).
-   */
-  sameUntil: number;
-  entry: { id: number; lastHitAt: number | null } | null;
-}
 
 export class HostedSource implements PackageReader, PackageWriter {
   /** Packages whose lock this writer holds (the lock is re-entrant for hooks run inside it). */
@@ -219,14 +180,14 @@ export class HostedSource implements PackageReader, PackageWriter {
     if (found.document && found.document.revision >= found.revision) return found.document;
     const builders = this.ctx.env?.INDEXES;
     if (!builders) return found.document;
-    await builders.get(builders.idFromName(String(this.repository.id))).buildNow(this.repository.id);
+    await indexBuilderOf(builders, this.repository.id).buildNow(this.repository.id);
     return (await findRepositoryDocument(this.ctx.db, this.repository.id, key)).document;
   }
 
   /** Schedules a (debounced) build of this repository's indexes: a virtual one that has none stored yet. */
   async scheduleIndexes(): Promise<void> {
     const builders = this.ctx.env?.INDEXES;
-    if (builders) await builders.get(builders.idFromName(String(this.repository.id))).schedule(this.repository.id);
+    if (builders) await indexBuilderOf(builders, this.repository.id).schedule(this.repository.id);
   }
 
   findPackageDocument(lowerName: string, key: string): Promise<{ pkg: PackageRow; document: DerivedDocument | null } | null> {

@@ -49,6 +49,11 @@ export function debounceMs(env: Pick<Bindings, "INDEX_DEBOUNCE_MS" | "INDEX_VIRT
   return Number.isFinite(value) && value >= 0 ? value : fallback;
 }
 
+/** The IndexBuilder of a repository (one object per repository id). */
+export function indexBuilderOf(builders: DurableObjectNamespace<IndexBuilder>, repositoryId: number): DurableObjectStub<IndexBuilder> {
+  return builders.get(builders.idFromName(String(repositoryId)));
+}
+
 export const indexKey = (format: string, name: string): string => `index:${format}:${name}`;
 /** An index asset (IndexBuildContext.storeAsset): a file an index document refers to, by content. */
 export const assetKey = (format: string, sha256: string): string => `asset:${format}:${sha256}`;
@@ -150,7 +155,7 @@ export class IndexBuilder extends DurableObject<Bindings> {
     for (const id of await virtualIdsContaining(db, memberId)) {
       const virtual = await findRepositoryById(db, id);
       if (!virtual || !findFormat(virtual.format)?.indexes?.some((spec) => spec.virtual)) continue;
-      await builders.get(builders.idFromName(String(id))).schedule(id, Date.now(), "member");
+      await indexBuilderOf(builders, id).schedule(id, Date.now(), "member");
     }
   }
 

@@ -12,7 +12,8 @@ import { rememberMembers } from "../db/repository-with-members";
 import type { AppEnv } from "../env";
 import { RegistryError } from "../errors";
 import { BlobStore } from "../storage/blob-store";
-import { HostedSource, type SourceContext } from "./hosted-source";
+import { HostedSource } from "./hosted-source";
+import type { SourceContext } from "./source-context";
 import type { Repository } from "./model";
 
 export function sourceContext(c: Context<AppEnv>): SourceContext {

@@ -25,7 +25,7 @@ import { RegistryError } from "../errors";
 import { BLOB_KEY_PREFIX, MULTIPART_PART_SIZE } from "../storage/blob-store";
 import type { BlobRow } from "../db/packages";
 import type { Repository } from "./model";
-import type { SourceContext } from "./hosted-source";
+import type { SourceContext } from "./source-context";
 
 /** Every multipart part but the last has this size, whatever chunk sizes the client sends. */
 const PART_SIZE = MULTIPART_PART_SIZE;

@@ -5,7 +5,7 @@
  */
 import { findFormat } from "../formats";
 import type { PackageChangedEvent } from "../formats/types";
-import type { IndexBuilder } from "./index-builder";
+import { type IndexBuilder, indexBuilderOf } from "./index-builder";
 import type { PackageWriter } from "./package-source";
 import type { Repository } from "./model";
 
@@ -19,7 +19,7 @@ export async function afterPackageChange(
   const format = findFormat(event.repository.format);
   await format?.hooks?.onPackageChanged?.(event, writer);
   if (format?.indexes?.length && indexBuilders) {
-    await indexBuilders.get(indexBuilders.idFromName(String(event.repository.id))).schedule(event.repository.id);
+    await indexBuilderOf(indexBuilders, event.repository.id).schedule(event.repository.id);
   }
 }
 
@@ -30,5 +30,5 @@ export async function afterPackageChange(
  */
 export async function afterMembersChanged(repository: Repository, indexBuilders: DurableObjectNamespace<IndexBuilder>): Promise<void> {
   if (repository.kind !== "virtual" || !findFormat(repository.format)?.indexes?.some((spec) => spec.virtual)) return;
-  await indexBuilders.get(indexBuilders.idFromName(String(repository.id))).buildNow(repository.id);
+  await indexBuilderOf(indexBuilders, repository.id).buildNow(repository.id);
 }

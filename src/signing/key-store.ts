@@ -28,7 +28,7 @@
 import { fromBase64, toBase64 } from "../auth/crypto";
 import { RegistryError } from "../errors";
 import { withLock } from "../locks/keyed-lock";
-import type { SourceContext } from "../repositories/hosted-source";
+import type { SourceContext } from "../repositories/source-context";
 import type { Repository } from "../repositories/model";
 import type { KeyKind } from "./key-kind";
 

@@ -8,7 +8,8 @@
 import { canRead } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import type { MemberRef } from "../db/repositories";
-import { HostedSource, type SourceContext } from "../repositories/hosted-source";
+import { HostedSource } from "../repositories/hosted-source";
+import type { SourceContext } from "../repositories/source-context";
 import type { Repository } from "../repositories/model";
 import type { PackageFileRow, PackageRow, VersionRow } from "../repositories/package-source";
 import { memberServes } from "../virtual/name-patterns";

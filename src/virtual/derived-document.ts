@@ -17,7 +17,8 @@ import { findRemoteConfig, findRepository } from "../db/repositories";
 import type { Bindings } from "../env";
 import { RegistryError } from "../errors";
 import type { DocumentRecipe, ProxyTarget, SourceDocument } from "../formats/types";
-import { HostedSource, type SourceContext } from "../repositories/hosted-source";
+import { HostedSource } from "../repositories/hosted-source";
+import type { SourceContext } from "../repositories/source-context";
 import { BlobStore } from "../storage/blob-store";
 import { upstreamUrl } from "./upstream";
 

@@ -12,7 +12,7 @@ import type { BlobRow } from "../db/packages";
 import type { Bindings } from "../env";
 import { RegistryError } from "../errors";
 import type { DocumentRecipe, DocumentTarget, ProxyTarget, Provenance, SourceDocument } from "../formats/types";
-import type { SourceContext } from "../repositories/hosted-source";
+import type { SourceContext } from "../repositories/source-context";
 import type { Repository } from "../repositories/model";
 import { derivedDocument, findRecipe, fingerprintOf, provenanceKey, type SourceRef } from "./derived-document";
 import { hostedRepositoryRevision, hostedRevision, membersServing, shields, type Member } from "./members";

@@ -7,7 +7,8 @@
 import { canRead } from "../auth/authorize";
 import { listMembers } from "../db/repositories";
 import type { Bindings } from "../env";
-import { HostedSource, type SourceContext } from "../repositories/hosted-source";
+import { HostedSource } from "../repositories/hosted-source";
+import type { SourceContext } from "../repositories/source-context";
 import type { Repository } from "../repositories/model";
 import { memberServes, type NameRules } from "./name-patterns";
 import { RemoteSource } from "./remote-source";

@@ -47,7 +47,7 @@ import type { PathClass } from "../formats/types";
 import { canRead } from "../auth/authorize";
 import { countDownload } from "../repositories/download-counter";
 import { countCacheHit } from "./hit-counter";
-import type { ServedRemote, SourceContext } from "../repositories/hosted-source";
+import type { ServedRemote, SourceContext } from "../repositories/source-context";
 import type { Repository } from "../repositories/model";
 
 export const DEFAULT_READ_CACHE_MIB = 16;

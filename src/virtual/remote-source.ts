@@ -19,7 +19,7 @@ import { findRemoteConfig } from "../db/repositories";
 import type { Bindings } from "../env";
 import { RegistryError } from "../errors";
 import type { PathClass } from "../formats/types";
-import type { ServedRemote, SourceContext } from "../repositories/hosted-source";
+import type { ServedRemote, SourceContext } from "../repositories/source-context";
 import type { Repository } from "../repositories/model";
 import { fillObjectName, type FillRequest } from "./cache-fill";
 import { isFresh, unchangedUntil } from "./freshness";

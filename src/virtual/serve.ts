@@ -8,7 +8,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { RegistryError } from "../errors";
 import type { FormatModule, PathClass, ProxySpec, ProxyTarget } from "../formats/types";
-import type { SourceContext } from "../repositories/hosted-source";
+import type { SourceContext } from "../repositories/source-context";
 import { loadRepository } from "../repositories/loader";
 import type { Repository } from "../repositories/model";
 import type { EngineContext } from "./documents";

@@ -2,7 +2,7 @@
 // the remote reads it recorded, and until when one fresh entry is served unchanged
 // (src/virtual/freshness.ts `unchangedUntil`).
 import { describe, expect, it } from "vitest";
-import type { ServedRemote } from "../../src/repositories/hosted-source";
+import type { ServedRemote } from "../../src/repositories/source-context";
 import { unchangedUntil } from "../../src/virtual/freshness";
 import { keptUntil } from "../../src/virtual/read-cache";
 

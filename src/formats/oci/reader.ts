@@ -7,7 +7,7 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import type { SourceContext } from "../../repositories/hosted-source";
+import type { SourceContext } from "../../repositories/source-context";
 import { loadRepository } from "../../repositories/loader";
 import type { Repository, RepositoryKind } from "../../repositories/model";
 import { HostedOciReader } from "./hosted/reader";

@@ -8,7 +8,8 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { RegistryError } from "../../errors";
-import { HostedSource, type SourceContext } from "../../repositories/hosted-source";
+import { HostedSource } from "../../repositories/hosted-source";
+import type { SourceContext } from "../../repositories/source-context";
 import { loadRepository } from "../../repositories/loader";
 import type { Repository } from "../../repositories/model";
 import { documentText } from "../../virtual/documents";

@@ -8,7 +8,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../../env";
 import { notFound } from "../../../errors";
-import type { SourceContext } from "../../../repositories/hosted-source";
+import type { SourceContext } from "../../../repositories/source-context";
 import type { Repository } from "../../../repositories/model";
 import { documentText } from "../../../virtual/documents";
 import { engineContext, serveTarget } from "../../../virtual/serve";

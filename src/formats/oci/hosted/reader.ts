@@ -1,5 +1,5 @@
 /** Reads of a hosted OCI repository (layout in ./layout.ts). */
-import type { SourceContext } from "../../../repositories/hosted-source";
+import type { SourceContext } from "../../../repositories/source-context";
 import { HostedSource } from "../../../repositories/hosted-source";
 import type { Repository } from "../../../repositories/model";
 import type { Descriptor, ManifestFacts } from "../manifest";

@@ -12,7 +12,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../../env";
 import { RegistryError } from "../../../errors";
-import type { SourceContext } from "../../../repositories/hosted-source";
+import type { SourceContext } from "../../../repositories/source-context";
 import type { Repository } from "../../../repositories/model";
 import type { EngineContext } from "../../../virtual/documents";
 import { resolveTarget } from "../../../virtual/engine";
