@@ -1,7 +1,7 @@
 /**
- * Builds the Hono app: request id + log line, warm read cache hits (src/virtual/warm-hits.ts),
- * authentication (credentials read the way the path's format reads them), the management
- * API, each format's wire protocol at its mount (`/{format}/{repo}/…` by default), health,
+ * Builds the Hono app (warm read cache hits are answered before it, in src/index.ts): request
+ * id + log line, authentication (credentials read the way the path's format reads them), the
+ * management API, each format's wire protocol at its mount (`/{format}/{repo}/…` by default), health,
  * and one error handler that lets the format of the failing path write the error the way its
  * client expects, knowing the repository.
  */
@@ -17,7 +17,6 @@ import { healthRoutes } from "./http/health";
 import { requestLog } from "./http/request-log";
 import { repositoryPrefetch } from "./repositories/prefetch";
 import { uiRoutes } from "./ui";
-import { warmHits } from "./virtual/warm-hits";
 
 /** The management API and unknown paths answer in the generic JSON shape. */
 const jsonErrors: Pick<FormatModule, "errorResponse"> = { errorResponse: (error, { requestId }) => jsonErrorResponse(error, requestId) };
@@ -25,8 +24,6 @@ const jsonErrors: Pick<FormatModule, "errorResponse"> = { errorResponse: (error,
 export function buildApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestLog());
-  // A warm read cache hit answers here, before routing, prefetch and the loader (same decisions).
-  app.use(warmHits());
   app.route("/", healthRoutes);
   // Starts the repository lookup so it runs alongside the token lookup (read-path budget).
   app.use(repositoryPrefetch());

@@ -5,6 +5,7 @@ import { countBindingCalls, withCallCounts } from "./http/binding-calls";
 import { openRequestSession } from "./db/session";
 import type { Bindings } from "./env";
 import { runScheduledJobs } from "./jobs/scheduled";
+import { answerWarmHit } from "./virtual/warm-hits";
 
 export { KeyedLock } from "./locks/keyed-lock";
 export { IndexBuilder } from "./repositories/index-builder";
@@ -15,12 +16,20 @@ const app = buildApp();
 
 export default {
   async fetch(request: Request, env: Bindings, ctx: ExecutionContext): Promise<Response> {
-    // One D1 session per request: replicas where the caller's bookmark allows (src/db/session.ts).
-    const session = openRequestSession(env.DB, request);
-    if (env.D1_ROUND_TRIPS_HEADER !== "1") return session.finish(request, await app.fetch(request, { ...env, DB: session.db }, ctx));
+    if (env.D1_ROUND_TRIPS_HEADER !== "1") {
+      // A warm read cache hit needs no D1 session and no app (src/virtual/warm-hits.ts).
+      const hit = await answerWarmHit(request, env, ctx);
+      if (hit) return hit;
+      // One D1 session per request: replicas where the caller's bookmark allows (src/db/session.ts).
+      const session = openRequestSession(env.DB, request);
+      return session.finish(request, await app.fetch(request, { ...env, DB: session.db }, ctx));
+    }
     // Benchmarks: the binding calls this response cost (work left to waitUntil excluded).
-    const counter = countRoundTrips(session.db);
     const bindings = countBindingCalls(env);
+    const hit = await answerWarmHit(request, bindings.env, ctx);
+    if (hit) return withCallCounts(hit, { roundTrips: 0, calls: 0, statements: 0, writes: 0 }, bindings.counts);
+    const session = openRequestSession(env.DB, request);
+    const counter = countRoundTrips(session.db);
     const response = await app.fetch(request, { ...bindings.env, DB: counter.d1 }, ctx);
     return session.finish(request, withCallCounts(response, counter.counts, bindings.counts));
   },

@@ -86,9 +86,16 @@ async function main() {
   const vToken = await verdaccio.addUser("bench", "bench-password");
   for (const version of SMALL_VERSIONS) await publishOverHttp(`${verdaccio.baseUrl}/`, vToken, { name: "bench-small", version });
 
+  // Served as `npm start` serves the registry: a direct socket into the Worker (no Miniflare entry hop).
   const barePort = await freePort();
+  const script = 'export default { fetch() { return new Response("hello"); } }';
   const bare = new Miniflare(
-    convertV4MiniflareOptions({ modules: true, script: 'export default { fetch() { return new Response("hello"); } }', host: "127.0.0.1", port: barePort, cf: false, compatibilityDate: "2026-11-01" }),
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: 0,
+      cf: false,
+      workers: [{ name: "bare", modules: true, script, compatibilityDate: "2026-11-01", unsafeDirectSockets: [{ host: "127.0.0.1", port: barePort }] }],
+    }),
   );
   await bare.ready;
   cleanups.push(() => bare.dispose());

@@ -69,14 +69,26 @@ export async function userPrincipal(db: Database, user: Pick<UserRow, "id" | "na
   return { kind, userId: user.id, name: user.name, userIsAdmin: user.isAdmin, grants: user.isAdmin ? [] : await listGrants(db, user.id), token };
 }
 
-export async function authenticate(headers: Headers, context: AuthContext): Promise<Principal> {
+/**
+ * The principal when no D1 read is needed — no credentials, the bootstrap admin token, or a
+ * token whose principal this isolate holds (./token-cache.ts) — else `{ credentials, hash }`
+ * to look up. Throws for malformed credentials, as `authenticate` does.
+ */
+export async function principalWithoutLookup(
+  headers: Headers,
+  context: Pick<AuthContext, "adminToken" | "readCredentials">,
+): Promise<Principal | { credentials: Credentials; hash: string }> {
   const credentials = (context.readCredentials ?? readCredentials)(headers);
   if (!credentials || credentials.secret === "") return anonymous;
   if (context.adminToken && timingSafeEqual(credentials.secret, context.adminToken)) return bootstrapAdmin();
-
   const hash = await sha256Hex(credentials.secret);
-  const cached = cachedPrincipal(hash);
-  if (cached) return cached;
+  return cachedPrincipal(hash) ?? { credentials, hash };
+}
+
+export async function authenticate(headers: Headers, context: AuthContext): Promise<Principal> {
+  const known = await principalWithoutLookup(headers, context);
+  if (!("hash" in known)) return known;
+  const { credentials, hash } = known;
   const readAt = cacheGeneration();
   const found = await findTokenByHash(context.db, hash);
   if (found) {

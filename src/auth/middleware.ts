@@ -9,10 +9,17 @@ import { tokenCacheSeconds } from "./token-cache";
 /** A format's own way of reading credentials (e.g. NuGet's `X-NuGet-ApiKey`); undefined: the default. */
 export type CredentialReader = ((headers: Headers) => Credentials | null) | undefined;
 
+/** Principals resolved before the app ran (warm-hits.ts), for the app's authentication. */
+const handedOver = new WeakMap<Request, Principal>();
+
+export function handOverPrincipal(request: Request, principal: Principal): void {
+  handedOver.set(request, principal);
+}
+
 export function authentication(readerFor: (pathname: string) => CredentialReader = () => undefined): MiddlewareHandler<AppEnv> {
   return async function authenticationMiddleware(c, next) {
-    // The warm-hit fast path (src/virtual/warm-hits.ts) may have resolved it already.
-    if (c.get("principal") === undefined) c.set("principal", await requestPrincipal(c, readerFor(c.req.path)));
+    // The warm-hit path before the app (src/virtual/warm-hits.ts) may have resolved it already.
+    c.set("principal", handedOver.get(c.req.raw) ?? (await requestPrincipal(c, readerFor(c.req.path))));
     await next();
   };
 }

@@ -78,12 +78,25 @@ export function openRequestSession(d1: D1Database, request: Request): RequestSes
       const bookmark = session.getBookmark();
       if (!bookmark) return response;
       if (!anchoredByCaller) newestSeen = newerBookmark(newestSeen, bookmark);
-      const cookie = request.headers.has("Cookie");
-      const secure = cookie && new URL(request.url).protocol === "https:" ? "; Secure" : "";
-      return withHeaders(response, (headers) => {
-        headers.set(BOOKMARK_HEADER, bookmark);
-        if (cookie) headers.append("Set-Cookie", `${BOOKMARK_COOKIE}=${bookmark}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600${secure}`);
-      });
+      return withBookmark(request, response, bookmark);
     },
   };
+}
+
+/**
+ * For an answer that ran no query (a warm hit before the app, src/virtual/warm-hits.ts): the
+ * bookmark a session would have reported, which is where it would have started — the
+ * isolate's newest, when it has seen one. Only for callers that sent no bookmark.
+ */
+export function finishWithoutSession(request: Request, response: Response): Response {
+  return newestSeen === null ? response : withBookmark(request, response, newestSeen);
+}
+
+function withBookmark(request: Request, response: Response, bookmark: string): Response {
+  const cookie = request.headers.has("Cookie");
+  const secure = cookie && new URL(request.url).protocol === "https:" ? "; Secure" : "";
+  return withHeaders(response, (headers) => {
+    headers.set(BOOKMARK_HEADER, bookmark);
+    if (cookie) headers.append("Set-Cookie", `${BOOKMARK_COOKIE}=${bookmark}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600${secure}`);
+  });
 }

@@ -1,32 +1,45 @@
 /**
  * Request id and the one structured log line per request (id, method, path, repo, status,
  * ms, bytes). The id comes from `X-Request-Id` when a proxy set one, else `cf-ray`, else random,
- * and is echoed on every response.
+ * and is echoed on every response. Warm hits answered before the app (src/virtual/warm-hits.ts)
+ * write the same line with the same id rules.
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { pathnameOf } from "./request-path";
 
+export const REQUEST_ID_HEADER = "X-Request-Id";
+
+/** The id this request is known by: the proxy's, else `cf-ray`, else a new one. */
+export function requestIdOf(headers: Headers): string {
+  const incoming = headers.get(REQUEST_ID_HEADER);
+  return incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : (headers.get("cf-ray") ?? crypto.randomUUID());
+}
+
+/** Writes the request's log line. */
+export function logRequest(requestId: string, request: Request, repo: string | null, response: Response, startedAt: number): void {
+  const length = response.headers.get("Content-Length");
+  console.log(
+    JSON.stringify({
+      id: requestId,
+      method: request.method,
+      path: pathnameOf(request.url),
+      repo,
+      status: response.status,
+      ms: Date.now() - startedAt,
+      bytes: length === null ? null : Number(length),
+    }),
+  );
+}
+
 export function requestLog(): MiddlewareHandler<AppEnv> {
   return async function requestLogMiddleware(c, next) {
     const started = Date.now();
-    const incoming = c.req.header("X-Request-Id");
-    const requestId = incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : (c.req.header("cf-ray") ?? crypto.randomUUID());
+    const requestId = requestIdOf(c.req.raw.headers);
     c.set("requestId", requestId);
     c.set("requestStartedAt", started);
     await next();
-    c.res.headers.set("X-Request-Id", requestId);
-    const length = c.res.headers.get("Content-Length");
-    console.log(
-      JSON.stringify({
-        id: requestId,
-        method: c.req.method,
-        path: pathnameOf(c.req.url),
-        repo: c.get("repositoryName") ?? null,
-        status: c.res.status,
-        ms: Date.now() - started,
-        bytes: length === null ? null : Number(length),
-      }),
-    );
+    c.res.headers.set(REQUEST_ID_HEADER, requestId);
+    logRequest(requestId, c.req.raw, c.get("repositoryName") ?? null, c.res, started);
   };
 }

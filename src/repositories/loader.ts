@@ -9,7 +9,8 @@ import { can, readableMembers } from "../auth/permissions";
 import { openDatabase } from "../db/client";
 import { findRepository, listMembers, listRepositories } from "../db/repositories";
 import { rememberMembers } from "../db/repository-with-members";
-import type { AppEnv } from "../env";
+import type { AppEnv, Bindings } from "../env";
+import type { Principal } from "../auth/principal";
 import { RegistryError } from "../errors";
 import { BlobStore } from "../storage/blob-store";
 import { HostedSource } from "./hosted-source";
@@ -17,17 +18,22 @@ import type { SourceContext } from "./source-context";
 import type { Repository } from "./model";
 
 export function sourceContext(c: Context<AppEnv>): SourceContext {
-  const db = openDatabase(c.env.DB);
-  const threshold = Number(c.env.MULTIPART_THRESHOLD_BYTES ?? "") || undefined;
+  return requestSourceContext(c.env, c.executionCtx, c.get("principal"), c.get("requestId"), c.get("requestStartedAt"));
+}
+
+/** The same from the bindings themselves, for work that runs before the app (warm hits). */
+export function requestSourceContext(env: Bindings, executionCtx: { waitUntil(promise: Promise<unknown>): void }, principal: Principal, requestId: string, requestStartedAt: number): SourceContext {
+  const db = openDatabase(env.DB);
+  const threshold = Number(env.MULTIPART_THRESHOLD_BYTES ?? "") || undefined;
   return {
     db,
-    blobs: new BlobStore(db, c.env.BLOBS, threshold),
-    bucket: c.env.BLOBS,
-    principal: c.get("principal"),
-    requestId: c.get("requestId"),
-    requestStartedAt: c.get("requestStartedAt"),
-    waitUntil: (promise) => c.executionCtx.waitUntil(promise.catch((error: unknown) => console.error(error))),
-    env: { LOCKS: c.env.LOCKS, INDEXES: c.env.INDEXES, CREDENTIALS_KEY: c.env.CREDENTIALS_KEY },
+    blobs: new BlobStore(db, env.BLOBS, threshold),
+    bucket: env.BLOBS,
+    principal,
+    requestId,
+    requestStartedAt,
+    waitUntil: (promise) => executionCtx.waitUntil(promise.catch((error: unknown) => console.error(error))),
+    env: { LOCKS: env.LOCKS, INDEXES: env.INDEXES, CREDENTIALS_KEY: env.CREDENTIALS_KEY },
   };
 }
 

@@ -1,5 +1,5 @@
-// Warm hits before routing (src/virtual/warm-hits.ts): a read whose repository row the isolate
-// holds (REPOSITORY_CACHE_SECONDS 60 here, no D1 bookmark) is answered by the middleware from
+// Warm hits before the app (src/virtual/warm-hits.ts): a read whose repository row the isolate
+// holds (REPOSITORY_CACHE_SECONDS 60 here, no D1 bookmark) is answered by the Worker's fetch from
 // the read cache; the same read carrying a D1 bookmark skips it and takes the full path
 // (prefetch from D1, routing, loader, `cachedRead`), which hits the same entry. Both answers
 // must be the same bytes and headers, and the middleware must decide access exactly as the
@@ -129,6 +129,27 @@ describe("the fast path decides access as the loader does", () => {
     expect(anonymous.response.status).toBe(200);
     expect(anonymous.response.headers.get("X-Read-Cache")).toBeNull();
     expect(await anonymous.response.text()).toBe("wh-public 1.0");
+  });
+
+  it("malformed credentials on a cached entry get the app's 401 in the format's shape, not the entry", async () => {
+    const path = "/generic/wh-public/tool/1.0/tool.bin";
+    await bothPaths(path);
+    const refused = await read(path, { headers: { Authorization: "Basic %%%" } });
+    expect(refused.response.status).toBe(401);
+    expect(refused.response.headers.get("X-Read-Cache")).toBeNull();
+    expect(JSON.stringify(await refused.response.json())).toContain("malformed Basic credentials");
+  });
+
+  it("a token this isolate does not hold is looked up by the app (in the request's D1 session), then answered from the entry", async () => {
+    const path = "/generic/wh-private/tool/1.0/tool.bin";
+    await bothPaths(path, { token: reader });
+    const fresh = await createToken({ name: "wh-fresh", scopes: ["read"] });
+    const first = await read(path, { token: fresh });
+    expect(first.response.status).toBe(200);
+    expect(first.response.headers.get("X-Read-Cache")).toBe("HIT");
+    expect(first.counts.statements).toBeGreaterThan(0); // the token and its owner's grants
+    const second = await read(path, { token: fresh });
+    expect(second.counts.statements).toBe(0);
   });
 
   it("a token revoked through this isolate is refused on the next request, cached entry or not", async () => {
