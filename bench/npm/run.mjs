@@ -20,7 +20,9 @@
 //     one `npm install` through our virtual repository writes its lockfile (and fills our
 //     caches), one straight against Verdaccio writes its own; then BENCH_CI_RUNS (3) rounds of
 //     timed `npm ci` with an empty npm cache against each, alternating, and one `npm ci
-//     --offline` from a full npm cache as the client-only floor.
+//     --offline` from a full npm cache as the client-only floor. A third target, nginx serving
+//     the same tarballs as static files with Verdaccio's lockfile pointed at it, is the
+//     ceiling for any server: what `npm ci` takes when the server costs next to nothing.
 //
 // Our repositories are private (every read authenticates a Bearer token; warm unchanged answers
 // come from the isolate's read cache, src/virtual/read-cache.ts); Verdaccio is read anonymously
@@ -31,18 +33,19 @@
 import { autocannon } from "../lib/autocannon.mjs";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { callCounts, formatCalls } from "../lib/call-counts.mjs";
 import { cleanup, cleanups } from "../lib/cleanup.mjs";
+import { ensureNginx, startNginx } from "../lib/nginx.mjs";
 import { SERVER, startBenchRegistry } from "../lib/registry.mjs";
 
 if (!process.features.typescript) {
   console.error("bench/npm/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:npm` (Node 24).");
   process.exit(2);
 }
-const { apiOk } = await import("../../test/e2e/harness.ts");
+const { apiOk, freePort } = await import("../../test/e2e/harness.ts");
 const { NPM_TOOL_PINS, ensureNpmTools, npmClient, npmTarball, publishOverHttp, startVerdaccio, systemNode, output } = await import("../../test/e2e/npm.ts");
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -259,6 +262,31 @@ async function main() {
     t.installMs = r.ms;
     t.runs = [];
   }
+  // The ceiling for any server: nginx serving the same tarballs as static files (sendfile, one
+  // worker), with Verdaccio's lockfile pointed at it. npm ci with a lockfile reads only the
+  // tarballs, so this is the client's own time plus the fastest server this machine has.
+  const www = join(dir, "www");
+  await mkdir(www);
+  await chmod(dir, 0o755); // nginx workers run unprivileged and must read the files
+  await chmod(www, 0o755);
+  const nginx = await startNginx(ensureNginx(log), www, dir, await freePort());
+  cleanups.push(nginx.stop);
+  const [, verdaccioTarget] = ciTargets;
+  const verdaccioLock = await readFile(join(verdaccioTarget.dir, "package-lock.json"), "utf8");
+  await pool(Object.entries(JSON.parse(verdaccioLock).packages).filter(([p]) => p !== ""), 8, async ([, p]) => {
+    const path = new URL(p.resolved).pathname;
+    const res = await fetch(p.resolved);
+    if (res.status !== 200) throw new Error(`tarball ${p.resolved}: ${res.status}`);
+    await mkdir(join(www, path, ".."), { recursive: true });
+    await writeFile(join(www, path), new Uint8Array(await res.arrayBuffer()));
+  });
+  for (const d of await readdir(www, { recursive: true, withFileTypes: true })) if (d.isDirectory()) await chmod(join(d.parentPath, d.name), 0o755);
+  const staticTarget = { label: "static nginx", client: await npmClient(tools, { registry: `${nginx.baseUrl}/`, label: "edge-registry-bench-npm-nginx" }), prefix: `${nginx.baseUrl}/`, dir: join(dir, "ci-nginx"), runs: [] };
+  cleanups.push(() => staticTarget.client.dispose());
+  await mkdir(staticTarget.dir);
+  await writeFile(join(staticTarget.dir, "package.json"), projectJson);
+  await writeFile(join(staticTarget.dir, "package-lock.json"), verdaccioLock.replaceAll(vRegistry, `${nginx.baseUrl}/`));
+  ciTargets.push(staticTarget);
   const ci = async (t, extra) => {
     await rm(join(t.dir, "node_modules"), { recursive: true, force: true });
     const r = await t.client.npm(["ci", ...extra], { cwd: t.dir, timeoutMs: 600_000 });
@@ -303,12 +331,14 @@ async function main() {
   }
   log(`(b) npm ci of ${CI_DEPS} packages, empty npm cache, warm registries (${CI_RUNS} runs each, alternating; s):`);
   for (const t of ciTargets) {
-    log(`    ${t.label.padEnd(14)} median ${(median(t.runs) / 1000).toFixed(2)} s  (runs ${t.runs.map((m) => (m / 1000).toFixed(2)).join(", ")}; first npm install ${(t.installMs / 1000).toFixed(2)} s; npm ci --offline floor ${(t.floor / 1000).toFixed(2)} s)`);
+    const install = t.installMs === undefined ? "lockfile copied from Verdaccio's" : `first npm install ${(t.installMs / 1000).toFixed(2)} s`;
+    log(`    ${t.label.padEnd(14)} median ${(median(t.runs) / 1000).toFixed(2)} s  (runs ${t.runs.map((m) => (m / 1000).toFixed(2)).join(", ")}; ${install}; npm ci --offline floor ${(t.floor / 1000).toFixed(2)} s)`);
   }
-  const [o, v] = ciTargets;
+  const [o, v, n] = ciTargets;
   const aboveFloor = (t) => median(t.runs) - t.floor;
   const floorRatio = aboveFloor(o) > 50 && aboveFloor(v) > 50 ? (aboveFloor(o) / aboveFloor(v)).toFixed(2) : "n/a";
   log(`    ratio ours/verdaccio ${(median(o.runs) / median(v.runs)).toFixed(2)} (time; > 1 means slower); of the time above the offline floor ${floorRatio}`);
+  log(`    static nginx (the fastest server here) / verdaccio ${(median(n.runs) / median(v.runs)).toFixed(2)}; ours / static nginx ${(median(o.runs) / median(n.runs)).toFixed(2)}`);
   log(`    our remote member's cache: ${cacheEntries.length} entries (filled by the first npm install), ${tarballHits} tarball hits written (up to ${1 + CI_RUNS} × ${CI_DEPS}: hits are written at most once a minute per entry, so most of the timed runs' hits are still pending in the isolate), ${upstreamDuringTimed} entries fetched or checked upstream during the timed runs`);
   if (results.some((r) => r.non2xx || r.errors || r.timeouts)) process.exitCode = 1;
 }

@@ -12,7 +12,10 @@
 //     repository (the remote member's cached copy), through the virtual repository from its
 //     hosted member, straight from a hosted repository, and from nginx (Debian nginx-light,
 //     installed with apt if missing, started by hand on loopback with a temp config) serving
-//     the same file. Median of BENCH_RUNS (5) curl downloads each; printed as ratios to nginx.
+//     the same file. Median of BENCH_RUNS (5) curl downloads each; printed as ratios to nginx
+//     and to a control: a bare Worker that only streams the same object out of local R2
+//     (bench/generic/control, served on a direct socket like npm start; bench/lib/control-worker.mjs),
+//     the most any Worker reaches through this runtime and R2 simulator here.
 // (c) Real `mvn -B compile` of a small project (one dependency deployed to the hosted member
 //     with deploy:deploy-file, BENCH_MVN_DEPS (8) behind the remote member) through the
 //     virtual repository: cold (empty local repository for the groupId, registry cache
@@ -31,6 +34,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256File, writeRandomFile } from "../lib/files.mjs";
 import { ensureNginx, startNginx, which } from "../lib/nginx.mjs";
+import { startControlWorker } from "../lib/control-worker.mjs";
 import { callCounts, formatCalls } from "../lib/call-counts.mjs";
 import { SERVER, startBenchRegistry } from "../lib/registry.mjs";
 import { cleanup, cleanups } from "../lib/cleanup.mjs";
@@ -52,6 +56,8 @@ const MVN_DEPS = Number(process.env.BENCH_MVN_DEPS ?? 8);
 const MVN_RUNS = Number(process.env.BENCH_MVN_RUNS ?? 5);
 const SIZE = SIZE_MIB * MiB;
 const GROUP = "com.edgebench";
+/** bench/generic/control's Worker on a direct socket, as npm start serves ours (bench/lib/control-worker.mjs). */
+const CONTROL = "bare Worker, R2 stream (control)";
 
 
 const log = (...args) => console.log(...args);
@@ -165,10 +171,15 @@ async function main() {
   if (up.status !== 201) throw new Error(`hosted upload answered ${up.status}`);
   const nginx = await startNginx(nginxBin, www, dir, await freePort());
   cleanups.push(nginx.stop);
+  const control = await startControlWorker(dir);
+  cleanups.push(control.stop);
+  const stored = await curlTransfer(["-o", "/dev/null", "--upload-file", file, `${control.baseUrl}/payload.bin`]);
+  if (stored.status !== 201) throw new Error(`control upload answered ${stored.status}`);
   const targets = [
     ["virtual (remote member, cached)", url("/generic/virtual/payload/1.0/payload.bin"), auth, "HIT"],
     ["virtual (hosted member)", url("/generic/virtual/hosted-payload/1.0/payload.bin"), auth, "HIT"],
     ["hosted", url("/generic/hosted/hosted-payload/1.0/payload.bin"), auth, null],
+    [CONTROL, `${control.baseUrl}/payload.bin`, [], null],
     ["nginx", `${nginx.baseUrl}/payload.bin`, [], null],
   ];
   const throughput = [];
@@ -184,7 +195,7 @@ async function main() {
     await curlTransfer([...headers, "-o", copy, target]);
     if ((await sha256File(copy)) !== digest) throw new Error(`${label}: sha256 mismatch`);
     await rm(copy);
-    const calls = label === "nginx" ? null : await callCounts(target, [headers[1] ?? ""].filter(Boolean));
+    const calls = label === "nginx" || label === CONTROL ? null : await callCounts(target, [headers[1] ?? ""].filter(Boolean));
     throughput.push({ label, runs, median: median(runs), calls });
   }
   await nginx.stop();
@@ -279,8 +290,9 @@ async function main() {
   log(`    single cold request alone (baseline): time to first byte ${ms(solo.ttfb)}, total ${ms(solo.seconds)}`);
   log(`    cold herd (curl, per request): ${latency(herd)};  wall ${herdWall.toFixed(2)} s; the one upstream request arrived ${fillArrivedMs} ms after the spawns began`);
   log(`    warm herd (same ${HERD} at once, all HIT): ${latency(warmHerd)};  cold/warm total p50 ${(p50(herd) / p50(warmHerd)).toFixed(2)}`);
-  log(`(b) warm download, ${SIZE_MIB} MiB, median of ${RUNS} (MiB/s, ratio to nginx):`);
-  for (const t of throughput) log(`    ${t.label.padEnd(32)} ${t.median.toFixed(1).padStart(8)} MiB/s   ${(t.median / nginxRate).toFixed(3)}   (runs: ${t.runs.map((x) => x.toFixed(1)).join(", ")})${t.calls === null ? "" : `   calls ${formatCalls(t.calls)}`}`);
+  const controlRate = throughput.find((t) => t.label === CONTROL).median;
+  log(`(b) warm download, ${SIZE_MIB} MiB, median of ${RUNS} (MiB/s, ratio to nginx, ratio to the bare Worker streaming the same R2 object):`);
+  for (const t of throughput) log(`    ${t.label.padEnd(32)} ${t.median.toFixed(1).padStart(8)} MiB/s   ${(t.median / nginxRate).toFixed(3)}   ${(t.median / controlRate).toFixed(3)}   (runs: ${t.runs.map((x) => x.toFixed(1)).join(", ")})${t.calls === null ? "" : `   calls ${formatCalls(t.calls)}`}`);
   log(`    upstream requests for the ${SIZE_MIB} MiB artifact: ${payloadUpstream} (the fill; every timed read was a HIT)`);
   log(`(c) mvn -B compile, 1 hosted + ${MVN_DEPS} remote dependencies through the virtual repository (${MVN_RUNS} rounds):`);
   const pick = (key) => mvnRounds.map((r) => r[key].ms / 1000);
