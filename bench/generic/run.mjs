@@ -1,33 +1,39 @@
 #!/usr/bin/env node
 // Generic-format throughput and memory benchmark: `npm run bench:generic`.
 //
-// 1. Starts a fresh `wrangler dev` (the e2e harness, test/e2e/harness.ts; Node 24 imports it
-//    directly thanks to type stripping) and writes a random file (default 256 MiB).
+// 1. Starts the registry — `npm start` (workerd through Miniflare on a direct socket, like every
+//    bench; bench/lib/registry.mjs), or `wrangler dev` with BENCH_SERVER=dev — and writes a
+//    random file (default 256 MiB).
 // 2. Uploads it with `curl --upload-file` and downloads it with curl through the Worker,
 //    timing each transfer (curl's %{time_total}) and checking the sha256.
-// 3. Serves the same file from nginx (Debian nginx-light, installed with apt if `nginx` is
+// 3. Does the same against a control Worker (bench/generic/control: streams the body into one
+//    R2 put, or R2 multipart in 8 MiB parts, and the object back; nothing else), served the
+//    same way as the registry (npm start: its own Miniflare on a direct socket,
+//    bench/lib/control-worker.mjs; dev: its own wrangler dev), so it separates the registry's
+//    costs from the runtime's and the local R2 simulator's.
+// 4. Serves the same file from nginx (Debian nginx-light, installed with apt if `nginx` is
 //    missing), started by hand on a free loopback port with a temp config, and downloads it
 //    the same way: the ratio worker/nginx says how close the Worker is to a plain file server.
-// 4. Samples the RSS of every workerd process wrangler started (`ps -o pid=,rss= -p …` every
+// 5. Samples the RSS of the workerd processes of each side (`ps -o pid=,rss= -p …` every
 //    100 ms) during upload and download and prints the peak against the idle baseline before
 //    the transfer: flat means the Worker streamed, growth near the file size means it buffered.
-// 5. Prints the registry's binding calls (D1 statements and round trips, R2, Durable Objects;
+// 6. Prints the registry's binding calls (D1 statements and round trips, R2, Durable Objects;
 //    bench/lib/call-counts.mjs) of the upload (the PUT) and of one warm download of the file,
 //    from the counting headers it answers with (started with D1_ROUND_TRIPS_HEADER=1).
 //
-// Stays on `wrangler dev` (unlike the other benches, which run on `npm start`): the control
-// Worker (bench/generic/control) needs wrangler, and both sides must share the runtime.
-//
-// Env: BENCH_SIZE_MIB (256), BENCH_RUNS (download repetitions per server, 3),
+// Env: BENCH_SIZE_MIB (256), BENCH_RUNS (download repetitions per server, 3), BENCH_UPLOADS
+//      (upload repetitions per server, 3; the median is reported),
 //      BENCH_KEEP=1 keeps the temp directory. Everything started here is stopped here.
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CALL_COUNT_VARS, countsFromHeaderDump, formatCalls } from "../lib/call-counts.mjs";
+import { CALL_COUNT_VARS, countsFromHeaderDump, formatCalls, REPORT_CALLS_CURL } from "../lib/call-counts.mjs";
 import { sha256File, writeRandomFile } from "../lib/files.mjs";
 import { ensureNginx, startNginx, which } from "../lib/nginx.mjs";
-import { SAMPLE_MS, withRss, workerdProcesses } from "../lib/rss.mjs";
+import { SAMPLE_MS, startedWorkerds, withRss, workerdProcesses } from "../lib/rss.mjs";
+import { startControlWorker } from "../lib/control-worker.mjs";
+import { SERVER, startNpmStart } from "../lib/registry.mjs";
 import { cleanup, cleanups } from "../lib/cleanup.mjs";
 
 if (!process.features.typescript) {
@@ -39,6 +45,7 @@ const { apiOk, freePort, repoRoot, runCli, startRegistry, startWranglerDev } = a
 const MiB = 1024 * 1024;
 const SIZE_MIB = Number(process.env.BENCH_SIZE_MIB ?? 256);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 3);
 const SIZE = SIZE_MIB * MiB;
 
 
@@ -57,20 +64,35 @@ async function curlTransfer(args) {
 
 // ---------------------------------------------------------------------------------------
 
-/**
- * Uploads `file` once and downloads it RUNS times through a running wrangler dev, sampling
- * the RSS of its workerd processes; checks the bytes both ways.
- */
-async function measureWorker(dev, { uploadUrl, downloadUrl, headers, file, digest, dir }) {
+/** The workerd processes of a wrangler dev the harness started. */
+function wranglerWorkerds(dev) {
   const workerds = workerdProcesses(dev.pid, dev.port);
   if (!workerds.length) throw new Error("no workerd process found under wrangler");
+  return workerds;
+}
+
+/**
+ * Uploads `file` once and downloads it RUNS times through a running Worker (`server`:
+ * `{ workerds, logs() }`), sampling the RSS of its workerd processes; checks the bytes both ways.
+ */
+async function measureWorker(server, { uploadUrl, downloadUrl, headers, file, digest, dir }) {
+  const { workerds } = server;
   const pids = workerds.map((w) => w.pid);
   const response = join(dir, "upload-response.json");
   const uploadHeaders = join(dir, "upload-headers.txt");
-  const upload = await withRss(pids, () => curlTransfer([...headers, "-D", uploadHeaders, "-o", response, "--upload-file", file, uploadUrl]));
-  if (upload.result.status !== 201) throw new Error(`upload answered ${upload.result.status}: ${await readFile(response, "utf8").catch(() => "")}`);
-  const stored = JSON.parse(await readFile(response, "utf8"));
-  if (stored.size !== SIZE || (stored.sha256 !== undefined && stored.sha256 !== digest)) throw new Error(`upload stored ${stored.size} bytes ${stored.sha256}, expected ${SIZE} ${digest}`);
+  // UPLOADS uploads, each to its own URL (`uploadUrl(i)`); the median one is reported, and the
+  // RSS of every one is printed. The last is the one downloaded.
+  const uploads = [];
+  for (let i = 0; i < UPLOADS; i++) {
+    // The last upload also reports its binding calls (counting a 256 MiB upload's dozen calls costs nothing measurable).
+    const report = i === UPLOADS - 1 ? REPORT_CALLS_CURL : [];
+    const upload = await withRss(pids, () => curlTransfer([...headers, ...report, "-D", uploadHeaders, "-o", response, "--upload-file", file, uploadUrl(i)]));
+    if (upload.result.status !== 201) throw new Error(`upload answered ${upload.result.status}: ${await readFile(response, "utf8").catch(() => "")}`);
+    const stored = JSON.parse(await readFile(response, "utf8"));
+    if (stored.size !== SIZE || (stored.sha256 !== undefined && stored.sha256 !== digest)) throw new Error(`upload stored ${stored.size} bytes ${stored.sha256}, expected ${SIZE} ${digest}`);
+    uploads.push(upload);
+  }
+  const upload = [...uploads].sort((a, b) => a.result.seconds - b.result.seconds)[Math.floor(uploads.length / 2)];
   // Timed runs go to /dev/null; one more run checks the bytes.
   const downloads = [];
   for (let i = 0; i < RUNS; i++) {
@@ -80,12 +102,12 @@ async function measureWorker(dev, { uploadUrl, downloadUrl, headers, file, diges
   }
   const copy = join(dir, "download.bin");
   const downloadHeaders = join(dir, "download-headers.txt");
-  await curlTransfer(["-D", downloadHeaders, "-o", copy, downloadUrl]);
+  await curlTransfer([...REPORT_CALLS_CURL, "-D", downloadHeaders, "-o", copy, downloadUrl]);
   const copyDigest = await sha256File(copy);
   await rm(copy);
   if (copyDigest !== digest) throw new Error(`downloaded sha256 ${copyDigest} != ${digest}`);
   const calls = { upload: countsFromHeaderDump(await readFile(uploadHeaders, "utf8")), download: countsFromHeaderDump(await readFile(downloadHeaders, "utf8")) };
-  return { workerds, upload, downloads, calls, log: () => dev.logs() };
+  return { workerds, upload, uploads, downloads, calls, log: () => server.logs() };
 }
 
 async function measureNginx(nginxBin, dir) {
@@ -115,9 +137,12 @@ async function main() {
   await chmod(file, 0o644);
 
   // 1. The registry.
-  log("starting the registry (wrangler dev) …");
-  const registry = await startRegistry({ label: "edge-registry-bench", vars: CALL_COUNT_VARS });
-  const registryLog = join(dir, "wrangler-dev-registry.log");
+  log(`starting the registry (${SERVER}) …`);
+  const ROLE = "the Worker (+ local R2/D1/DO simulators)";
+  const started = SERVER === "npm start" ? await startedWorkerds(() => startNpmStart("edge-registry-bench"), ROLE) : null;
+  const registry = started ? started.value : await startRegistry({ label: "edge-registry-bench", vars: CALL_COUNT_VARS });
+  const registryWorkerds = started ? started.workerds : wranglerWorkerds(registry);
+  const registryLog = join(dir, "registry.log");
   let registryStopped = false;
   const stopRegistry = async () => {
     if (registryStopped) return;
@@ -133,21 +158,24 @@ async function main() {
   await writeFile(warm, randomBytes(MiB));
   await curlTransfer([...auth, "-o", "/dev/null", "--upload-file", warm, `${registry.baseUrl}/generic/bench/warm/1/warm.bin`]);
   await curlTransfer(["-o", "/dev/null", `${registry.baseUrl}/generic/bench/warm/1/warm.bin`]);
-  const fileUrl = `${registry.baseUrl}/generic/bench/payload/1.0.0/payload.bin`;
+  const fileUrl = (i) => `${registry.baseUrl}/generic/bench/payload/1.0.${i}/payload.bin`;
   log(`measuring the registry at ${registry.baseUrl} …`);
-  const reg = await measureWorker(registry, { uploadUrl: fileUrl, downloadUrl: fileUrl, headers: auth, file, digest, dir });
+  const reg = await measureWorker({ workerds: registryWorkerds, logs: registry.logs }, { uploadUrl: (i) => fileUrl(i), downloadUrl: fileUrl(UPLOADS - 1), headers: auth, file, digest, dir });
   await stopRegistry();
 
-  // 2. The control Worker: same runtime and R2 simulator, no registry code.
+  // 2. The control Worker: same runtime and R2 simulator, served the same way, no registry code.
   log("starting the control Worker (bench/generic/control) …");
   const controlDir = await mkdtemp(join(tmpdir(), "edge-registry-bench-control-"));
-  const control = await startWranglerDev({ stateDir: controlDir, args: ["--config", join(repoRoot, "bench", "generic", "control", "wrangler.toml")] });
+  cleanups.push(() => rm(controlDir, { recursive: true, force: true }));
+  const controlStarted = SERVER === "npm start" ? await startedWorkerds(() => startControlWorker(controlDir), ROLE) : null;
+  const controlServer = controlStarted ? controlStarted.value : await startWranglerDev({ stateDir: controlDir, args: ["--config", join(repoRoot, "bench", "generic", "control", "wrangler.toml")] });
+  const control = { ...controlServer, workerds: controlStarted ? controlStarted.workerds : wranglerWorkerds(controlServer), logs: () => controlServer.logs?.() ?? "" };
   cleanups.push(() => control.stop());
   await curlTransfer(["-o", "/dev/null", "--upload-file", warm, `${control.baseUrl}/warm`]);
   await curlTransfer(["-o", "/dev/null", `${control.baseUrl}/warm`]);
   log(`measuring the control Worker at ${control.baseUrl} …`);
-  const ctl = await measureWorker(control, { uploadUrl: `${control.baseUrl}/single`, downloadUrl: `${control.baseUrl}/single`, headers: [], file, digest, dir });
-  const ctlMp = await measureWorker(control, { uploadUrl: `${control.baseUrl}/multi?multipart=1`, downloadUrl: `${control.baseUrl}/multi`, headers: [], file, digest, dir });
+  const ctl = await measureWorker(control, { uploadUrl: () => `${control.baseUrl}/single`, downloadUrl: `${control.baseUrl}/single`, headers: [], file, digest, dir });
+  const ctlMp = await measureWorker(control, { uploadUrl: () => `${control.baseUrl}/multi?multipart=1`, downloadUrl: `${control.baseUrl}/multi`, headers: [], file, digest, dir });
   await control.stop();
 
   // 3. nginx serving the same file.
@@ -162,10 +190,12 @@ async function main() {
   const mpDown = ctlMp.downloads.map((r) => rate(r.result));
   const ngxDown = nginxRuns.map(rate);
   log("");
-  log(`=== Edge Registry generic bench: ${SIZE_MIB} MiB random file, curl over loopback, ${RUNS} download runs each (median) ===`);
-  log(`upload   registry: ${rate(reg.upload.result).toFixed(1)} MiB/s (${reg.upload.result.seconds.toFixed(2)} s; one streamed put up to MULTIPART_THRESHOLD_BYTES (4 GiB by default), R2 multipart in 8 MiB parts above)`);
-  log(`upload   control : ${rate(ctl.upload.result).toFixed(1)} MiB/s (${ctl.upload.result.seconds.toFixed(2)} s; one streamed put)`);
-  log(`upload   control-multipart: ${rate(ctlMp.upload.result).toFixed(1)} MiB/s (${ctlMp.upload.result.seconds.toFixed(2)} s; R2 multipart, 8 MiB parts)`);
+  log(`=== Edge Registry generic bench (${SERVER}): ${SIZE_MIB} MiB random file, curl over loopback, ${RUNS} download runs each (median) ===`);
+  const uploadRuns = (m) => m.uploads.map((u) => rate(u.result).toFixed(1)).join(", ");
+  log(`upload   registry: ${rate(reg.upload.result).toFixed(1)} MiB/s (median of ${UPLOADS}: ${uploadRuns(reg)}; one streamed put up to MULTIPART_THRESHOLD_BYTES (4 GiB by default), R2 multipart in 8 MiB parts above)`);
+  log(`upload   control : ${rate(ctl.upload.result).toFixed(1)} MiB/s (median of ${UPLOADS}: ${uploadRuns(ctl)}; one streamed put)`);
+  log(`upload   control-multipart: ${rate(ctlMp.upload.result).toFixed(1)} MiB/s (median of ${UPLOADS}: ${uploadRuns(ctlMp)}; R2 multipart, 8 MiB parts)`);
+  log(`upload ratio registry/control (one streamed put each, all four digests on the registry's side): ${(rate(reg.upload.result) / rate(ctl.upload.result)).toFixed(3)}`);
   log(`download registry: ${median(regDown).toFixed(1)} MiB/s (runs: ${fmt(regDown)})`);
   log(`download control : ${median(ctlDown).toFixed(1)} MiB/s (runs: ${fmt(ctlDown)})`);
   log(`download control-multipart: ${median(mpDown).toFixed(1)} MiB/s (runs: ${fmt(mpDown)}; object stored as 8 MiB parts)`);
@@ -178,7 +208,7 @@ async function main() {
   const growth = {};
   let broken = false;
   for (const [label, m] of [["registry", reg], ["control", ctl], ["control-multipart", ctlMp]]) {
-    const phases = [["upload", m.upload], ...m.downloads.map((r, i) => [`download #${i + 1}`, r])];
+    const phases = [...m.uploads.map((r, i) => [`upload #${i + 1}`, r]), ...m.downloads.map((r, i) => [`download #${i + 1}`, r])];
     for (const w of m.workerds) {
       for (const [name, phase] of phases) {
         const base = (phase.base[w.pid] ?? 0) * 1024;
@@ -196,14 +226,14 @@ async function main() {
       }
     }
   }
-  // The registry stores this file as multipart (it is above the threshold), so the fair
-  // control is the multipart one; the single-put control shows the simulator's floor.
+  // The registry stores this file with one streamed put (below MULTIPART_THRESHOLD_BYTES), so
+  // the fair control is the single-put one; the multipart control is shown beside it.
   const verdict = (what) => {
     const reg = growth[`registry:${what}`] ?? 0;
-    const ctl = growth[`control-multipart:${what}`] ?? 0;
-    const single = growth[`control:${what}`] ?? 0;
+    const ctl = growth[`control:${what}`] ?? 0;
+    const multipart = growth[`control-multipart:${what}`] ?? 0;
     const flat = reg < SIZE / 4;
-    return `${what}: registry +${mib(reg)} MiB, control-multipart +${mib(ctl)} MiB, control +${mib(single)} MiB → ${flat ? "flat: streamed" : reg - ctl < SIZE / 4 ? "grew, but no more than the same R2 calls without registry code: workerd/local R2 simulator, not the registry" : "grew beyond the control: the registry buffered"}`;
+    return `${what}: registry +${mib(reg)} MiB, control +${mib(ctl)} MiB (${mib(reg - ctl)} MiB apart), control-multipart +${mib(multipart)} MiB → ${flat ? "flat: streamed" : reg - ctl < SIZE / 4 ? "grew, but no more than the same R2 calls without registry code: workerd/local R2 simulator, not the registry" : "grew beyond the control: the registry buffered"}`;
   };
   log(`verdict (largest growth of any workerd; 'flat' = under a quarter of the file): ${verdict("upload")}; ${verdict("download")}`);
   if (broken) process.exitCode = 1;

@@ -1,11 +1,18 @@
 // Binding calls per request, as the registry reports them when started with
-// D1_ROUND_TRIPS_HEADER=1 (src/http/binding-calls.ts): D1 statements (and sequential round
+// D1_ROUND_TRIPS_HEADER=1 to a request sending `X-Report-Calls: 1` (src/http/binding-calls.ts): D1 statements (and sequential round
 // trips), R2 calls, Durable Object calls. One warm request after the measured run; shared by
 // every bench/*/*.mjs that prints req/s or MiB/s.
 import { request } from "node:http";
 
-/** Vars to start the registry with so its responses carry the counts. */
+/** Vars to start the registry with so it reports the counts to requests that ask. */
 export const CALL_COUNT_VARS = { D1_ROUND_TRIPS_HEADER: "1" };
+
+/**
+ * The request header that asks for them (src/http/binding-calls.ts): requests without it — the
+ * measured load — run uncounted. `curl -H` takes REPORT_CALLS_CURL.
+ */
+export const REPORT_CALLS = ["X-Report-Calls", "1"];
+export const REPORT_CALLS_CURL = ["-H", `${REPORT_CALLS[0]}: ${REPORT_CALLS[1]}`];
 
 /**
  * Requests `url` once with exactly the given headers (`Name: value` or `Name=value`) (node:http, like autocannon:
@@ -15,7 +22,7 @@ export const CALL_COUNT_VARS = { D1_ROUND_TRIPS_HEADER: "1" };
 export function callCounts(url, headers = []) {
   // autocannon takes `Name: value` and `Name=value`; a header name contains neither.
   const split = (h) => h.search(/[:=]/);
-  const parsed = Object.fromEntries(headers.map((h) => [h.slice(0, split(h)).trim(), h.slice(split(h) + 1).trim()]));
+  const parsed = { ...Object.fromEntries(headers.map((h) => [h.slice(0, split(h)).trim(), h.slice(split(h) + 1).trim()])), [REPORT_CALLS[0]]: REPORT_CALLS[1] };
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: parsed }, (res) => {
       res.resume();

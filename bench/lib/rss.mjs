@@ -1,4 +1,4 @@
-// RSS sampling of the workerd processes `wrangler dev` starts, shared by the benches.
+// RSS sampling of the workerd processes `wrangler dev` or `npm start` starts, shared by the benches.
 // `ps -o pid=,rss=` every SAMPLE_MS; a baseline is the median of ~1 s idle right before a phase.
 import { execFile, spawnSync } from "node:child_process";
 
@@ -28,6 +28,23 @@ export function workerdProcesses(rootPid, port) {
   };
   walk(rootPid);
   return found;
+}
+
+/** The workerd processes running now. */
+export function workerdPids() {
+  const r = spawnSync("pgrep", ["-x", "workerd"], { encoding: "utf8" });
+  return new Set(r.stdout.split("\n").filter(Boolean).map(Number));
+}
+
+/**
+ * The workerd processes `start()` launches (those running after it that were not before),
+ * labelled `role`: under `npm start` (Miniflare) one workerd runs the Worker and the local
+ * R2/D1/DO simulators. Nothing else may start workerd meanwhile.
+ */
+export async function startedWorkerds(start, role) {
+  const before = workerdPids();
+  const value = await start();
+  return { value, workerds: [...workerdPids()].filter((pid) => !before.has(pid)).map((pid) => ({ pid, role })) };
 }
 
 /** Samples RSS (KiB) of `pids` every 100 ms with ps until stop(). */

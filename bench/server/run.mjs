@@ -5,7 +5,9 @@
 //   - the same with the warm read caches off (REPOSITORY_CACHE_SECONDS=0, READ_CACHE_MIB=0):
 //     the read path before them, as a "before" column measured under the same load,
 //   - `npm run dev`'s `wrangler dev` (BENCH_DEV=0 leaves it out),
-//   - references: a bare "hello" Worker on the same Miniflare (the runtime's ceiling) and
+//   - references: a bare "hello" Worker served like `npm start` serves ours (Miniflare, a direct
+//     socket; the runtime's ceiling), a Worker that only gives the registry's public 1 KiB answer
+//     (same body, headers and log line: the least that answer costs any Worker), and
 //     Verdaccio 6.8 serving the same small packument (issue 15's target for small documents).
 // Requests (autocannon -c BENCH_CONNECTIONS 32 -d BENCH_DURATION 5 s, after a 1 s warm-up):
 // `/healthz` (one D1 and one R2 call), a 1 KiB file from a PUBLIC generic repository read
@@ -40,6 +42,29 @@ const log = (...args) => console.log(...args);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 const SMALL_VERSIONS = ["1.0.0", "1.0.1", "1.1.0", "1.2.0", "2.0.0"];
+const PUBLIC_FILE = "/generic/bench-public/tool/1.0.0/file.bin";
+
+/** A Worker script answering what `url` answers (warm: body and headers) and logging as the registry does. */
+async function sameAnswerScript(url) {
+  await fetch(url);
+  const res = await fetch(url);
+  const body = await res.text();
+  const headers = [...res.headers].filter(([name]) => !["x-request-id", "date", "connection", "keep-alive"].includes(name) && !name.startsWith("x-d1-") && !["x-r2-calls", "x-do-calls"].includes(name));
+  return `const body = new TextEncoder().encode(${JSON.stringify(body)});
+const stored = new Headers(${JSON.stringify(headers)});
+export default {
+  fetch(request) {
+    const started = Date.now();
+    const headers = new Headers(stored);
+    const id = crypto.randomUUID();
+    headers.set("X-Request-Id", id);
+    const response = new Response(body, { headers });
+    const path = new URL(request.url).pathname;
+    console.log(JSON.stringify({ id, method: request.method, path, repo: "bench-public", status: 200, ms: Date.now() - started, bytes: body.byteLength }));
+    return response;
+  },
+};`;
+}
 
 /** Generic files, an npm package and a PyPI project in public/private hosted repositories. */
 async function seed(registry) {
@@ -87,14 +112,23 @@ async function main() {
   for (const version of SMALL_VERSIONS) await publishOverHttp(`${verdaccio.baseUrl}/`, vToken, { name: "bench-small", version });
 
   // Served as `npm start` serves the registry: a direct socket into the Worker (no Miniflare entry hop).
+  // "bare": the runtime's ceiling. "same answer": a Worker that does nothing but answer what
+  // the registry answers for the public 1 KiB file (its body and every header, a fresh
+  // X-Request-Id) and write the same JSON log line — the least any Worker giving that answer costs.
   const barePort = await freePort();
+  const sameAnswerPort = await freePort();
   const script = 'export default { fetch() { return new Response("hello"); } }';
   const bare = new Miniflare(
     convertV4MiniflareOptions({
       host: "127.0.0.1",
       port: 0,
       cf: false,
-      workers: [{ name: "bare", modules: true, script, compatibilityDate: "2026-11-01", unsafeDirectSockets: [{ host: "127.0.0.1", port: barePort }] }],
+      // The same-answer Worker's log lines are parsed as npm start's are, but not printed here.
+      handleStructuredLogs: () => {},
+      workers: [
+        { name: "bare", modules: true, script, compatibilityDate: "2026-11-01", unsafeDirectSockets: [{ host: "127.0.0.1", port: barePort }] },
+        { name: "same-answer", modules: true, script: await sameAnswerScript(`${targets[0].registry.baseUrl}${PUBLIC_FILE}`), compatibilityDate: "2026-11-01", unsafeDirectSockets: [{ host: "127.0.0.1", port: sameAnswerPort }] },
+      ],
     }),
   );
   await bare.ready;
@@ -102,7 +136,7 @@ async function main() {
 
   const requests = [
     { name: "/healthz", path: "/healthz", auth: false },
-    { name: "public 1 KiB file, anonymous", path: "/generic/bench-public/tool/1.0.0/file.bin", auth: false },
+    { name: "public 1 KiB file, anonymous", path: PUBLIC_FILE, auth: false },
     { name: "private 1 KiB file, Bearer token", path: "/generic/bench-private/tool/1.0.0/file.bin", auth: true },
     { name: "small hosted packument (5 versions)", path: "/npm/bench-npm/bench-small", auth: false },
     { name: "PyPI simple page (3 files)", path: "/pypi/bench-pypi/simple/bench-top/", auth: false },
@@ -119,6 +153,7 @@ async function main() {
   for (let round = 1; round <= ROUNDS; round++) {
     log(`round ${round}/${ROUNDS}`);
     record("bare", await run(`http://127.0.0.1:${barePort}/`, []));
+    record("same answer", await run(`http://127.0.0.1:${sameAnswerPort}${PUBLIC_FILE}`, []));
     record("verdaccio", await run(`${verdaccio.baseUrl}/bench-small`, []));
     for (const request of requests) {
       for (const target of targets) {
@@ -131,23 +166,24 @@ async function main() {
   }
 
   const bareRps = median(results.get("bare"));
+  const sameAnswerRps = median(results.get("same answer"));
   const verdaccioRps = median(results.get("verdaccio"));
   const rps = (target, request) => median(results.get(`${target}|${request.name}`));
   log("");
   log(`node ${process.version}; ${spawnSync("nproc", { encoding: "utf8" }).stdout.trim()} cores; load average (1/5/15 min) ${loadAtStart} at the start, ${loadavg().map((l) => l.toFixed(2)).join(" ")} at the end`);
   log(`autocannon -c ${CONNECTIONS} -d ${DURATION} (after 1 s warm-up), median of ${ROUNDS} interleaved rounds, req/s`);
-  log(`references: bare "hello" Worker on Miniflare ${fmt(bareRps)}; Verdaccio 6.8 small packument ${fmt(verdaccioRps)}`);
+  log(`references: bare "hello" Worker on Miniflare ${fmt(bareRps)}; a Worker giving only the registry's public 1 KiB answer (same body, headers and log line) ${fmt(sameAnswerRps)} (${(sameAnswerRps / bareRps).toFixed(2)}x the bare Worker); Verdaccio 6.8 small packument ${fmt(verdaccioRps)}`);
   log("calls per request: D1 statements (sequential round trips) · R2 calls · Durable Object calls, from one warm request");
   log("");
   const dev = WITH_DEV ? " wrangler dev |" : "";
-  log(`| request | npm start | calls | caches off (before) | calls | on / off |${dev} npm start / bare Worker | npm start / Verdaccio packument |`);
-  log(`|---|---|---|---|---|---|${WITH_DEV ? "---|" : ""}---|---|`);
+  log(`| request | npm start | calls | caches off (before) | calls | on / off |${dev} npm start / bare Worker | npm start / same-answer Worker | npm start / Verdaccio packument |`);
+  log(`|---|---|---|---|---|---|${WITH_DEV ? "---|" : ""}---|---|---|`);
   for (const request of requests) {
     const on = rps("npm start", request);
     const off = rps("caches off", request);
     const devCell = WITH_DEV ? ` ${fmt(rps("wrangler dev", request))} |` : "";
     log(
-      `| ${request.name} | ${fmt(on)} | ${formatCalls(calls.get(`npm start|${request.name}`))} | ${fmt(off)} | ${formatCalls(calls.get(`caches off|${request.name}`))} | ${(on / off).toFixed(2)}x |${devCell} ${(on / bareRps).toFixed(2)}x | ${(on / verdaccioRps).toFixed(2)}x |`,
+      `| ${request.name} | ${fmt(on)} | ${formatCalls(calls.get(`npm start|${request.name}`))} | ${fmt(off)} | ${formatCalls(calls.get(`caches off|${request.name}`))} | ${(on / off).toFixed(2)}x |${devCell} ${(on / bareRps).toFixed(2)}x | ${(on / sameAnswerRps).toFixed(2)}x | ${(on / verdaccioRps).toFixed(2)}x |`,
     );
   }
 }

@@ -4,7 +4,7 @@
  * call in flight, so calls made concurrently (Promise.all, a lookup started beside another)
  * count once. A `batch` is one call. Used by the read-path tests (with a simulated latency
  * so overlaps are deterministic) and, when `D1_ROUND_TRIPS_HEADER` is "1", by the Worker to
- * report `X-D1-Round-Trips` on every response (benchmarks print it).
+ * report `X-D1-Round-Trips` on each response to a request sending `X-Report-Calls` (benchmarks print it).
  */
 
 export interface RoundTrips {

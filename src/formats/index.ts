@@ -39,7 +39,11 @@ function mountPrefix(format: FormatModule): string {
   return `${parameter < 0 ? mount : mount.slice(0, parameter)}/`;
 }
 
+/** Each served format with its mount's static prefix, worked out once (every request asks). */
+const servedPrefixes = formats.map((format) => [mountPrefix(format), format] as const);
+
 /** The format whose mount a request path falls under, if any: its credentials and errors apply. */
 export function formatForPath(pathname: string, among: readonly FormatModule[] = formats): FormatModule | undefined {
+  if (among === formats) return servedPrefixes.find(([prefix]) => pathname.startsWith(prefix))?.[1];
   return among.find((format) => pathname.startsWith(mountPrefix(format)));
 }

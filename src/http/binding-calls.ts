@@ -66,7 +66,14 @@ export function countBindingCalls(env: Bindings): { counts: BindingCalls; env: B
 }
 
 /**
- * The response with the counts as headers (when D1_ROUND_TRIPS_HEADER is "1"):
+ * Asks for the counts: with D1_ROUND_TRIPS_HEADER "1", only a request carrying this header is
+ * counted (the proxies and four headers are not free: a benchmark's measured load runs
+ * without them, and one more request with the header reads what it cost).
+ */
+export const REPORT_CALLS_HEADER = "X-Report-Calls";
+
+/**
+ * The response with the counts as headers (D1_ROUND_TRIPS_HEADER "1" and REPORT_CALLS_HEADER sent):
  * `X-D1-Round-Trips` (sequential periods with a D1 call in flight), `X-D1-Statements`,
  * `X-R2-Calls`, `X-DO-Calls`. bench/lib/call-counts.mjs reads them.
  */

@@ -27,12 +27,20 @@ import { formatForPath } from "../formats";
 import { logRequest, REQUEST_ID_HEADER, requestIdOf } from "../http/request-log";
 import { pathnameOf } from "../http/request-path";
 import { requestSourceContext } from "../repositories/loader";
-import { repositoryNamed } from "../repositories/prefetch";
+import { type PrefetchedRepository, repositoryNamed } from "../repositories/prefetch";
 import { cachedRepository, repositoryCacheSeconds } from "../repositories/repository-cache";
 import { cacheableRepository, involvesRemote, readCacheBytes, withReadCache } from "./read-cache";
 import { readStamp } from "./read-stamp";
 
 const noAnswer = () => Promise.resolve(null);
+
+/** The read stamp of a cached repository row, worked out once per row the isolate holds. */
+const stamps = new WeakMap<PrefetchedRepository, string>();
+function stampOf(cached: PrefetchedRepository): string {
+  let stamp = stamps.get(cached);
+  if (stamp === undefined) stamps.set(cached, (stamp = readStamp(cached.repository, cached.members)));
+  return stamp;
+}
 
 /** The answer to a warm hit (logged, with its request id), or null: ask the app. */
 export async function answerWarmHit(request: Request, env: Bindings, executionCtx: ExecutionContext): Promise<Response | null> {
@@ -65,7 +73,7 @@ export async function answerWarmHit(request: Request, env: Bindings, executionCt
   // answer is the same for every such caller). Whether the target could be kept at all
   // depends on its kind, which only the route knows — but an entry exists only if it could.
   if (!cacheableRepository(repository, members, ctx)) return null;
-  const options = { stamp: readStamp(repository, members), maxBytes, rowReadNow: false, remote: involvesRemote(repository, members) };
+  const options = { stamp: stampOf(cached), maxBytes, rowReadNow: false, remote: involvesRemote(repository, members) };
   const hit = await withReadCache(request, repository, ctx, options, noAnswer);
   if (!hit) return null;
   hit.headers.set(REQUEST_ID_HEADER, requestId);

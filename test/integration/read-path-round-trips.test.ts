@@ -125,19 +125,21 @@ describe("call counts (D1_ROUND_TRIPS_HEADER=1, for benchmarks)", () => {
     expect(plain.headers.has("X-D1-Round-Trips")).toBe(false);
     expect(plain.headers.has("X-R2-Calls")).toBe(false);
     // /healthz reads D1 once and heads R2 once.
-    const reported = await worker.fetch(get("/healthz", null), { ...env, D1_ROUND_TRIPS_HEADER: "1" }, ctx);
+    const unasked = await worker.fetch(get("/healthz", null), { ...env, D1_ROUND_TRIPS_HEADER: "1" }, ctx);
+    expect(unasked.headers.has("X-D1-Statements")).toBe(false); // the request did not ask
+    const reported = await worker.fetch(get("/healthz", null, { "X-Report-Calls": "1" }), { ...env, D1_ROUND_TRIPS_HEADER: "1" }, ctx);
     expect(reported.status).toBe(200);
     expect(reported.headers.get("X-D1-Round-Trips")).toBe("1");
     expect(reported.headers.get("X-D1-Statements")).toBe("1");
     expect(reported.headers.get("X-R2-Calls")).toBe("1");
     expect(reported.headers.get("X-DO-Calls")).toBe("0");
-    await Promise.all([plain.arrayBuffer(), reported.arrayBuffer()]);
+    await Promise.all([plain.arrayBuffer(), unasked.arrayBuffer(), reported.arrayBuffer()]);
     await waitOnExecutionContext(ctx);
   });
 
   it("counts Durable Object calls (an upload takes the package lock)", async () => {
     const ctx = createExecutionContext();
-    const put = new Request(`${BASE}/generic/rp-hosted/counted/1.0/c.bin`, { method: "PUT", body: "counted", headers: { Authorization: "Bearer test-admin-token" } });
+    const put = new Request(`${BASE}/generic/rp-hosted/counted/1.0/c.bin`, { method: "PUT", body: "counted", headers: { Authorization: "Bearer test-admin-token", "X-Report-Calls": "1" } });
     const reported = await worker.fetch(put, { ...env, D1_ROUND_TRIPS_HEADER: "1" }, ctx);
     expect(reported.status).toBe(201);
     expect(Number(reported.headers.get("X-DO-Calls"))).toBeGreaterThanOrEqual(1);
