@@ -16,20 +16,16 @@ const app = buildApp();
 
 export default {
   async fetch(request: Request, env: Bindings, ctx: ExecutionContext): Promise<Response> {
-    if (env.D1_ROUND_TRIPS_HEADER !== "1" || !request.headers.has(REPORT_CALLS_HEADER)) {
-      // A warm read cache hit needs no D1 session and no app (src/virtual/warm-hits.ts).
-      const hit = await answerWarmHit(request, env, ctx);
-      if (hit) return hit;
-      // One D1 session per request: replicas where the caller's bookmark allows (src/db/session.ts).
-      const session = openRequestSession(env.DB, request);
-      return session.finish(request, await app.fetch(request, { ...env, DB: session.db }, ctx));
-    }
     // Benchmarks: the binding calls this response cost (work left to waitUntil excluded), for
     // the requests that ask; the load a benchmark measures runs without the counters.
-    const bindings = countBindingCalls(env);
-    const hit = await answerWarmHit(request, bindings.env, ctx);
-    if (hit) return withCallCounts(hit, { roundTrips: 0, calls: 0, statements: 0, writes: 0 }, bindings.counts);
+    const counting = env.D1_ROUND_TRIPS_HEADER === "1" && request.headers.has(REPORT_CALLS_HEADER);
+    const bindings = counting ? countBindingCalls(env) : null;
+    // A warm read cache hit needs no D1 session and no app (src/virtual/warm-hits.ts).
+    const hit = await answerWarmHit(request, bindings?.env ?? env, ctx);
+    if (hit) return bindings ? withCallCounts(hit, { roundTrips: 0, calls: 0, statements: 0, writes: 0 }, bindings.counts) : hit;
+    // One D1 session per request: replicas where the caller's bookmark allows (src/db/session.ts).
     const session = openRequestSession(env.DB, request);
+    if (!bindings) return session.finish(request, await app.fetch(request, { ...env, DB: session.db }, ctx));
     const counter = countRoundTrips(session.db);
     const response = await app.fetch(request, { ...bindings.env, DB: counter.d1 }, ctx);
     return session.finish(request, withCallCounts(response, counter.counts, bindings.counts));
