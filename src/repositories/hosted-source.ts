@@ -1,197 +1,57 @@
 /**
  * The hosted PackageSource: what clients publish, stored as package → version → file → blob
- * in D1 with bytes in R2. It implements `PackageReader` and `PackageWriter`
- * (./package-source.ts): format routes, the management API and cleanup all change hosted
- * content through these methods, each of which commits one D1 batch that also bumps the
- * package's and repository's revisions, then runs the format's hooks (./write-hooks.ts).
+ * in D1 with bytes in R2. `HostedSource` implements `PackageWriter` (./package-source.ts) on
+ * top of `HostedReader` (./hosted-reader.ts, the reads): format routes, the management API
+ * and cleanup all change hosted content through these methods, each of which commits one D1
+ * batch that also bumps the package's and repository's revisions, then runs the format's
+ * hooks (./write-hooks.ts). Also the package locks, audit, upload sessions and signing keys.
  */
 import { auditActor } from "../auth/audit-actor";
 import { recordAudit } from "../db/audit";
-import { deleteDerivedDocuments, findDerivedDocument, findPackageDocument, findRepositoryDocument, saveDerivedDocument } from "../db/derived-documents";
+import { deleteDerivedDocuments, saveDerivedDocument } from "../db/derived-documents";
 import { addFileToExistingVersion, createOrAddFile, createVersionAndAddFile, type FileSpec, type VersionSpec } from "../db/package-writes";
 import {
   deleteFileIdsStatements,
   deletePackageStatement,
   deleteVersionsStatements,
-  findFileByCoordinates,
-  findFileByDigest,
-  findPackage,
   findVersion,
   listFiles,
-  listFilesOfPackageNamed,
-  listFilesOfPackages,
-  listPackages,
   listVersions,
-  listVersionsWithLastUpload,
   olderCopyIds,
   prunePackageStatements,
   pruneStatements,
-  searchPackagesWithVersion,
   versionMetadataStatements,
 } from "../db/packages";
-import { deleteFilePropertiesOfVersionsStatements, deleteRefStatements, getProperty, listProperties, propertyStatements } from "../db/properties";
+import { deleteFilePropertiesOfVersionsStatements, deleteRefStatements, propertyStatements } from "../db/properties";
+import { bumpRevisionStatements, type Revisions, revisionsFromBatch } from "../db/revisions";
 import { findUserById } from "../db/users";
-import { bumpRevisionStatements, readRevisions, revisionsFromBatch, type Revisions } from "../db/revisions";
 import { notFound } from "../errors";
-import { findFormat } from "../formats";
 import type { PackageChange } from "../formats/types";
-import { blobResponse, type BlobResponseOptions } from "../storage/blob-response";
+import { type SigningKeyStore, signingKeysFor } from "../signing/key-store";
 import type { StoreBlobOptions } from "../storage/blob-store";
-import { countDownload } from "./download-counter";
-import { indexBuilderOf, indexKey } from "./index-builder";
+import { HostedReader } from "./hosted-reader";
 import type { Repository } from "./model";
 import { withPackageLock } from "./package-lock";
-import type {
-  BlobRow,
-  CreateRule,
-  DerivedDocument,
-  FileWithBlob,
-  LocatedFile,
-  MetadataUpdate,
-  NewFile,
-  PackageFileRow,
-  PackageReader,
-  PackageRow,
-  PackageSummary,
-  PackageWithVersion,
-  PackageWriter,
-  PropertyChange,
-  PropertyRefType,
-  PropertyRow,
-  VersionRow,
-} from "./package-source";
-import { signingKeysFor, type SigningKeyStore } from "../signing/key-store";
+import type { BlobRow, CreateRule, MetadataUpdate, NewFile, PackageRow, PackageWriter, PropertyChange, VersionRow } from "./package-source";
 import type { SourceContext } from "./source-context";
 import { UploadSessions } from "./upload-sessions";
 import { afterPackageChange } from "./write-hooks";
 
 export type { CreateRule, MetadataUpdate, NewFile } from "./package-source";
 
-export class HostedSource implements PackageReader, PackageWriter {
+export class HostedSource extends HostedReader implements PackageWriter {
   /** Packages whose lock this writer holds (the lock is re-entrant for hooks run inside it). */
   private readonly held = new Set<string>();
   readonly uploads: UploadSessions;
 
-  constructor(
-    readonly repository: Repository,
-    private readonly ctx: SourceContext,
-  ) {
+  constructor(repository: Repository, ctx: SourceContext) {
+    super(repository, ctx);
     this.uploads = new UploadSessions(repository, ctx);
   }
 
   /** The repository's signing keys (src/signing/key-store.ts). */
   get signingKeys(): SigningKeyStore {
     return signingKeysFor(this.repository, this.ctx);
-  }
-
-  // ---- Reads ----
-
-  findPackageRow(lowerName: string): Promise<PackageRow | null> {
-    return findPackage(this.ctx.db, this.repository.id, lowerName);
-  }
-
-  findVersionRow(packageId: number, lowerVersion: string): Promise<VersionRow | null> {
-    return findVersion(this.ctx.db, packageId, lowerVersion);
-  }
-
-  listVersionRows(packageId: number): Promise<VersionRow[]> {
-    return listVersions(this.ctx.db, packageId);
-  }
-
-  async listPackageVersions(lowerName: string): Promise<{ pkg: PackageRow; versions: (VersionRow & { lastUploadAt: number })[] } | null> {
-    const pkg = await this.findPackageRow(lowerName);
-    if (!pkg) return null;
-    return { pkg, versions: await listVersionsWithLastUpload(this.ctx.db, pkg.id) };
-  }
-
-  async listVersionFiles(lowerName: string, lowerVersion: string): Promise<{ pkg: PackageRow; files: FileWithBlob[] } | null> {
-    const pkg = await this.findPackageRow(lowerName);
-    const version = pkg ? await findVersion(this.ctx.db, pkg.id, lowerVersion) : null;
-    if (!pkg || !version) return null;
-    return { pkg, files: await listFiles(this.ctx.db, version.id) };
-  }
-
-  findFile(lowerName: string, lowerVersion: string, lowerFilename: string): Promise<FileWithBlob | null> {
-    return findFileByCoordinates(this.ctx.db, this.repository.id, lowerName, lowerVersion, lowerFilename);
-  }
-
-  findFileByDigest(sha256: string): Promise<LocatedFile | null> {
-    return findFileByDigest(this.ctx.db, this.repository.id, sha256);
-  }
-
-  async listPackages(page: { limit: number; offset: number; query?: string }): Promise<PackageSummary[]> {
-    const rows = await listPackages(this.ctx.db, this.repository.id, page);
-    return rows.map((p) => ({ id: p.id, name: p.name, lowerName: p.lowerName, versionCount: p.versionCount, createdAt: p.createdAt }));
-  }
-
-  listFilesOfPackages(packageIds: readonly number[]): Promise<PackageFileRow[]> {
-    return listFilesOfPackages(this.ctx.db, packageIds);
-  }
-
-  listFilesOfPackage(lowerName: string): Promise<{ name: string; rows: PackageFileRow[] } | null> {
-    return listFilesOfPackageNamed(this.ctx.db, this.repository.id, lowerName);
-  }
-
-  listProperties(refType: PropertyRefType, refId: number, namePrefix?: string): Promise<PropertyRow[]> {
-    return listProperties(this.ctx.db, refType, refId, namePrefix);
-  }
-
-  listPackageProperties(packageId: number, namePrefix?: string): Promise<PropertyRow[]> {
-    return listProperties(this.ctx.db, "package", packageId, namePrefix);
-  }
-
-  getPackageProperty(packageId: number, name: string): Promise<string | null> {
-    return getProperty(this.ctx.db, "package", packageId, name);
-  }
-
-  searchPackages(terms: readonly string[], tagProperty: string, limit: number): Promise<PackageWithVersion[]> {
-    return searchPackagesWithVersion(this.ctx.db, this.repository.id, { terms, tagProperty, limit });
-  }
-
-  serveFile(request: Request, found: FileWithBlob, options: BlobResponseOptions = {}): Promise<Response> {
-    if (request.method === "GET") {
-      const flush = countDownload(this.ctx.db, found.file.versionId);
-      this.ctx.servedDownloads?.push(found.file.versionId);
-      if (flush) this.ctx.waitUntil(flush);
-    }
-    return blobResponse(request, this.ctx.bucket, found.blob, { filename: found.file.name, ...options });
-  }
-
-  serveBlob(request: Request, blob: BlobRow, options: BlobResponseOptions = {}): Promise<Response> {
-    return blobResponse(request, this.ctx.bucket, blob, options);
-  }
-
-  readBlob(blob: BlobRow): Promise<R2ObjectBody | null> {
-    return this.ctx.bucket.get(blob.r2Key);
-  }
-
-  revisions(lowerName: string | null): Promise<Revisions> {
-    return readRevisions(this.ctx.db, this.repository.id, lowerName);
-  }
-
-  findDerivedDocument(key: string): Promise<DerivedDocument | null> {
-    return findDerivedDocument(this.ctx.db, this.repository.id, key);
-  }
-
-  async repositoryIndex(name: string): Promise<DerivedDocument | null> {
-    if (!findFormat(this.repository.format)?.indexes?.some((spec) => spec.name === name)) return null;
-    const key = indexKey(this.repository.format, name);
-    const found = await findRepositoryDocument(this.ctx.db, this.repository.id, key);
-    if (found.document && found.document.revision >= found.revision) return found.document;
-    const builders = this.ctx.env?.INDEXES;
-    if (!builders) return found.document;
-    await indexBuilderOf(builders, this.repository.id).buildNow(this.repository.id);
-    return (await findRepositoryDocument(this.ctx.db, this.repository.id, key)).document;
-  }
-
-  /** Schedules a (debounced) build of this repository's indexes: a virtual one that has none stored yet. */
-  async scheduleIndexes(): Promise<void> {
-    const builders = this.ctx.env?.INDEXES;
-    if (builders) await indexBuilderOf(builders, this.repository.id).schedule(this.repository.id);
-  }
-
-  findPackageDocument(lowerName: string, key: string): Promise<{ pkg: PackageRow; document: DerivedDocument | null } | null> {
-    return findPackageDocument(this.ctx.db, this.repository.id, lowerName, key);
   }
 
   // ---- Writes: each is one D1 batch ending in the revision bump, then the hooks ----
