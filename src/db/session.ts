@@ -84,6 +84,19 @@ export function openRequestSession(d1: D1Database, request: Request): RequestSes
 }
 
 /**
+ * For queries no request's answer waits on (a warm hit's refresh of a cached repository row):
+ * a session starting where this isolate's newest bookmark is, whose end is remembered like
+ * any unanchored session's.
+ */
+export async function inIsolateSession<T>(d1: D1Database, work: (db: D1Database) => Promise<T>): Promise<T> {
+  if (typeof d1.withSession !== "function") return work(d1);
+  const session = d1.withSession(newestSeen ?? "first-unconstrained");
+  const result = await work(session as unknown as D1Database);
+  newestSeen = newerBookmark(newestSeen, session.getBookmark());
+  return result;
+}
+
+/**
  * For an answer that ran no query (a warm hit before the app, src/virtual/warm-hits.ts): the
  * bookmark a session would have reported, which is where it would have started — the
  * isolate's newest, when it has seen one. Only for callers that sent no bookmark.

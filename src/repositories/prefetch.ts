@@ -16,7 +16,7 @@ import { pathnameOf } from "../http/request-path";
 import type { FormatModule } from "../formats/types";
 import { callersBookmark } from "../db/session";
 import type { Repository } from "./model";
-import { cachedRepository, rememberRepository, repositoryCacheGeneration, repositoryCacheSeconds } from "./repository-cache";
+import { cachedRepository, forgetRepository, rememberRepository, repositoryCacheGeneration, repositoryCacheSeconds } from "./repository-cache";
 
 export interface PrefetchedRepository {
   repository: Repository;
@@ -63,6 +63,17 @@ function lookUp(env: Bindings, request: Request, name: string): Promise<Prefetch
     // Failures surface in the loader's own lookup; never as an unhandled rejection here.
     () => null,
   );
+}
+
+/**
+ * Reads a cached row again ahead of its expiry (`claimRefresh`, ./repository-cache.ts) and
+ * replaces it, or drops it when the repository is gone. For work no answer waits on.
+ */
+export async function refreshRepository(db: D1Database, name: string): Promise<void> {
+  const generationAtRead = repositoryCacheGeneration();
+  const found = await findRepositoryWithMembers(openDatabase(db), name);
+  if (found) rememberRepository(name, found, generationAtRead);
+  else forgetRepository(name, generationAtRead);
 }
 
 /** Whether this request read `repository`'s row from D1 itself rather than from the isolate's cache. */

@@ -13,6 +13,11 @@
  * - only GET/HEAD requests that carry no D1 bookmark use it: a client that sends its bookmark
  *   (`X-D1-Bookmark`, the browser cookie) always reads D1;
  * - REPOSITORY_CACHE_SECONDS = "0" turns it off.
+ * Refresh ahead: a warm hit on a row older than half the bound claims its refresh
+ * (`claimRefresh`, once per row read) and reads it again in the background, so a busy
+ * repository's row is replaced before it expires — without it, every expiry sent the
+ * requests in flight (32 under a benchmark's load) to the full path, each reading D1. The
+ * bound is unchanged: a row is still trusted for at most the TTL after its own read.
  * At most MAX_ENTRIES repositories are kept; the oldest is dropped first. Misses are not cached.
  */
 import type { PrefetchedRepository } from "./prefetch";
@@ -24,6 +29,8 @@ interface Entry {
   value: PrefetchedRepository;
   /** When it was read from D1 (ms). */
   readAt: number;
+  /** A refresh of this row has been claimed (`claimRefresh`). */
+  refreshing?: true;
 }
 
 const entries = new Map<string, Entry>();
@@ -44,6 +51,23 @@ export function cachedRepository(name: string, ttlSeconds: number, now = Date.no
     return null;
   }
   return entry.value;
+}
+
+/**
+ * Whether the caller should read this row again now: it is older than half the TTL and no
+ * refresh of this read has been claimed. The claim holds until a new row is remembered, the
+ * row is forgotten or it expires.
+ */
+export function claimRefresh(name: string, ttlSeconds: number, now = Date.now()): boolean {
+  const entry = entries.get(name);
+  if (!entry || entry.refreshing || now - entry.readAt < ttlSeconds * 500) return false;
+  entry.refreshing = true;
+  return true;
+}
+
+/** Drops one row (a refresh found it gone), unless a write cleared the cache since the read began. */
+export function forgetRepository(name: string, generationAtRead: number): void {
+  if (generationAtRead === generation) entries.delete(name);
 }
 
 /** Caches a row read from D1, unless a write cleared the cache since the read began (`generationAtRead`). */

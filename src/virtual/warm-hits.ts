@@ -21,14 +21,14 @@
 import { canRead } from "../auth/authorize";
 import { principalWithoutLookup } from "../auth/authenticate";
 import { handOverPrincipal } from "../auth/middleware";
-import { callersBookmark, finishWithoutSession } from "../db/session";
+import { callersBookmark, finishWithoutSession, inIsolateSession } from "../db/session";
 import type { Bindings } from "../env";
 import { formatForPath } from "../formats";
 import { logRequest, REQUEST_ID_HEADER, requestIdOf } from "../http/request-log";
 import { pathnameOf } from "../http/request-path";
 import { requestSourceContext } from "../repositories/loader";
-import { type PrefetchedRepository, repositoryNamed } from "../repositories/prefetch";
-import { cachedRepository, repositoryCacheSeconds } from "../repositories/repository-cache";
+import { type PrefetchedRepository, refreshRepository, repositoryNamed } from "../repositories/prefetch";
+import { cachedRepository, claimRefresh, repositoryCacheSeconds } from "../repositories/repository-cache";
 import { cacheableRepository, involvesRemote, readCacheBytes, withReadCache } from "./read-cache";
 import { readStamp } from "./read-stamp";
 
@@ -55,6 +55,12 @@ export async function answerWarmHit(request: Request, env: Bindings, executionCt
   const name = repositoryNamed(pathname, format);
   const cached = name === null ? null : cachedRepository(name, ttl);
   if (!cached || cached.repository.format !== format.name) return null;
+  // Read a busy row again before it expires, so its expiry does not send every request in
+  // flight to D1 — after this answer has gone (a timer turn later).
+  if (name !== null && claimRefresh(name, ttl)) {
+    const refresh = scheduler.wait(0).then(() => inIsolateSession(env.DB, (db) => refreshRepository(db, name)));
+    executionCtx.waitUntil(refresh.catch((error: unknown) => console.error(error)));
+  }
 
   let known: Awaited<ReturnType<typeof principalWithoutLookup>>;
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Repository } from "../../src/repositories/model";
-import { cachedRepository, forgetCachedRepositories, rememberRepository, repositoryCacheGeneration, repositoryCacheSeconds } from "../../src/repositories/repository-cache";
+import { cachedRepository, claimRefresh, forgetCachedRepositories, forgetRepository, rememberRepository, repositoryCacheGeneration, repositoryCacheSeconds } from "../../src/repositories/repository-cache";
 import { readStamp } from "../../src/virtual/read-stamp";
 
 const repository = (name: string, revision = 1): Repository => ({
@@ -31,6 +31,25 @@ describe("repository cache", () => {
     expect(cachedRepository("r2", 10, 1_001)).toBeNull();
     rememberRepository("r3", { repository: repository("r3"), members: [] }, readBegan, 1_002);
     expect(cachedRepository("r3", 10, 1_003)).toBeNull();
+  });
+
+  it("a refresh is due past half the TTL and claimed once per read; a new read or a drop ends the claim", () => {
+    forgetCachedRepositories();
+    rememberRepository("r4", { repository: repository("r4"), members: [] }, repositoryCacheGeneration(), 1_000);
+    expect(claimRefresh("r4", 1, 1_499)).toBe(false);
+    expect(claimRefresh("r4", 1, 1_500)).toBe(true);
+    expect(claimRefresh("r4", 1, 1_600)).toBe(false); // claimed already
+    rememberRepository("r4", { repository: repository("r4", 2), members: [] }, repositoryCacheGeneration(), 1_700);
+    expect(cachedRepository("r4", 1, 2_100)?.repository.revision).toBe(2); // the first read's TTL is over, the refresh's is not
+    expect(claimRefresh("r4", 1, 2_200)).toBe(true);
+    const readBegan = repositoryCacheGeneration();
+    forgetCachedRepositories(); // a write meanwhile: the refresh's "gone" must not drop what came after
+    rememberRepository("r4", { repository: repository("r4", 3), members: [] }, repositoryCacheGeneration(), 2_300);
+    forgetRepository("r4", readBegan);
+    expect(cachedRepository("r4", 1, 2_400)?.repository.revision).toBe(3);
+    forgetRepository("r4", repositoryCacheGeneration());
+    expect(cachedRepository("r4", 1, 2_400)).toBeNull();
+    expect(claimRefresh("r4", 1, 2_400)).toBe(false);
   });
 
   it("bad settings fall back to the default of 1 s; 0 is off", () => {
