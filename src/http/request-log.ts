@@ -16,14 +16,14 @@ export function requestIdOf(headers: Headers): string {
   return incoming && /^[\w.-]{1,128}$/.test(incoming) ? incoming : (headers.get("cf-ray") ?? crypto.randomUUID());
 }
 
-/** Writes the request's log line. */
-export function logRequest(requestId: string, request: Request, repo: string | null, response: Response, startedAt: number): void {
+/** Writes the request's log line (`path`: the request's pathname, when the caller has it). */
+export function logRequest(requestId: string, request: Request, repo: string | null, response: Response, startedAt: number, path = pathnameOf(request.url)): void {
   const length = response.headers.get("Content-Length");
   console.log(
     JSON.stringify({
       id: requestId,
       method: request.method,
-      path: pathnameOf(request.url),
+      path,
       repo,
       status: response.status,
       ms: Date.now() - startedAt,

@@ -36,10 +36,11 @@ export function repositoryPrefetch(): MiddlewareHandler<AppEnv> {
 
 /** The repository a path under `format`'s mount names, if it names one. */
 export function repositoryNamed(pathname: string, format: FormatModule | undefined): string | null {
-  const [, , repo = ""] = pathname.split("/");
+  const segments = pathname.split("/");
+  const repo = segments[2] ?? "";
   // Default mounts (`/{format}/{repo}/…`) and OCI's `/v2/{repo}/…` name the repository in
   // the second segment (OCI's own `/v2/token` and `/v2/_catalog` are not repositories).
-  const named = format && (format.mount === undefined || (format.mount === "/v2" && pathname.split("/").length > 3));
+  const named = format && (format.mount === undefined || (format.mount === "/v2" && segments.length > 3));
   if (repo === "" || !named) return null;
   try {
     return decodeURIComponent(repo);

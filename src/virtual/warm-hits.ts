@@ -20,6 +20,7 @@
  */
 import { canRead } from "../auth/authorize";
 import { principalWithoutLookup } from "../auth/authenticate";
+import type { Principal } from "../auth/principal";
 import { handOverPrincipal } from "../auth/middleware";
 import { callersBookmark, finishWithoutSession, inIsolateSession } from "../db/session";
 import type { Bindings } from "../env";
@@ -70,19 +71,24 @@ export async function answerWarmHit(request: Request, env: Bindings, executionCt
   }
   if ("hash" in known) return null; // a token to look up in D1: the app does, in the request's session
   const principal = known;
-  handOverPrincipal(request, principal);
   const { repository, members } = cached;
-  if (!canRead(principal, repository)) return null;
+  if (!canRead(principal, repository)) return declined(request, principal);
   const requestId = requestIdOf(request.headers);
   const ctx = requestSourceContext(env, executionCtx, principal, requestId, startedAt);
   // As `cachedRead` asks: a virtual only when the caller reads every member (then the kept
   // answer is the same for every such caller). Whether the target could be kept at all
   // depends on its kind, which only the route knows — but an entry exists only if it could.
-  if (!cacheableRepository(repository, members, ctx)) return null;
+  if (!cacheableRepository(repository, members, ctx)) return declined(request, principal);
   const options = { stamp: stampOf(cached), maxBytes, rowReadNow: false, remote: involvesRemote(repository, members) };
   const hit = await withReadCache(request, repository, ctx, options, noAnswer);
-  if (!hit) return null;
+  if (!hit) return declined(request, principal);
   hit.headers.set(REQUEST_ID_HEADER, requestId);
-  logRequest(requestId, request, repository.name, hit, startedAt);
+  logRequest(requestId, request, repository.name, hit, startedAt, pathname);
   return finishWithoutSession(request, hit);
+}
+
+/** Not answered here: the app authenticates with the principal this resolved. */
+function declined(request: Request, principal: Principal): null {
+  handOverPrincipal(request, principal);
+  return null;
 }

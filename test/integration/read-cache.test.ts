@@ -107,7 +107,13 @@ describe("a warm read of unchanged hosted content costs no D1 statement, no R2 a
     const etag = head.response.headers.get("ETag") ?? "";
     const revalidated = await read("/generic/rc-generic/tool/2.0/tool.bin", { "If-None-Match": etag });
     expect(revalidated.response.status).toBe(304);
+    expect(revalidated.response.headers.get("Content-Length")).toBeNull();
     expect(revalidated.counts.statements).toBe(0);
+    // Each hit's headers are its own: the 304's changes do not reach the next 200.
+    const again = await read("/generic/rc-generic/tool/2.0/tool.bin");
+    expect(again.response.status).toBe(200);
+    expect(again.response.headers.get("Content-Length")).toBe("8");
+    expect(again.response.headers.get("X-Request-Id")).not.toBe(revalidated.response.headers.get("X-Request-Id"));
   });
 
   it("downloads served from the cache are still counted", async () => {
