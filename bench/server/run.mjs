@@ -18,7 +18,6 @@
 // Prints the median req/s per target, the calls per request and the ratios.
 // BENCH_KEEP=1 keeps the temp dirs. Everything started here is stopped here.
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { loadavg } from "node:os";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { autocannon } from "../lib/autocannon.mjs";
@@ -30,9 +29,10 @@ if (!process.features.typescript) {
   console.error("bench/server/run.mjs needs Node >= 22.18 with type stripping; run it with `npm run bench:server` (Node 24).");
   process.exit(2);
 }
-const { apiOk, freePort, startRegistry } = await import("../../test/e2e/harness.ts");
+import { PUBLIC_FILE, REQUESTS, SMALL_VERSIONS, seed } from "./seed.mjs";
+
+const { freePort, startRegistry } = await import("../../test/e2e/harness.ts");
 const { ensureNpmTools, publishOverHttp, startVerdaccio } = await import("../../test/e2e/npm.ts");
-const { uploadBody, wheel } = await import("../../test/integration/pypi-fixtures.ts");
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
@@ -41,8 +41,6 @@ const WITH_DEV = process.env.BENCH_DEV !== "0";
 const log = (...args) => console.log(...args);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
-const SMALL_VERSIONS = ["1.0.0", "1.0.1", "1.1.0", "1.2.0", "2.0.0"];
-const PUBLIC_FILE = "/generic/bench-public/tool/1.0.0/file.bin";
 
 /** A Worker script answering what `url` answers (warm: body and headers) and logging as the registry does. */
 async function sameAnswerScript(url) {
@@ -64,30 +62,6 @@ export default {
     return response;
   },
 };`;
-}
-
-/** Generic files, an npm package and a PyPI project in public/private hosted repositories. */
-async function seed(registry) {
-  const token = registry.adminToken;
-  const auth = { Authorization: `Bearer ${token}` };
-  const body = "x".repeat(1024);
-  for (const visibility of ["public", "private"]) {
-    await apiOk(registry, 201, "/repositories", { method: "POST", token, body: { name: `bench-${visibility}`, format: "generic", kind: "hosted", visibility } });
-    const put = await fetch(`${registry.baseUrl}/generic/bench-${visibility}/tool/1.0.0/file.bin`, { method: "PUT", headers: auth, body });
-    if (put.status !== 201) throw new Error(`seed upload: ${put.status}`);
-  }
-  await apiOk(registry, 201, "/repositories", { method: "POST", token, body: { name: "bench-npm", format: "npm", kind: "hosted", visibility: "public" } });
-  for (const version of SMALL_VERSIONS) await publishOverHttp(`${registry.baseUrl}/npm/bench-npm/`, token, { name: "bench-small", version });
-  await apiOk(registry, 201, "/repositories", { method: "POST", token, body: { name: "bench-pypi", format: "pypi", kind: "hosted", visibility: "public" } });
-  for (const version of ["1.0", "1.1", "2.0"]) {
-    const filename = `bench_top-${version}-py3-none-any.whl`;
-    const content = wheel("bench-top", version);
-    const digest = (algorithm) => createHash(algorithm).update(content).digest("hex");
-    const fields = { ":action": "file_upload", protocol_version: "1", metadata_version: "2.1", name: "bench-top", version, filetype: "bdist_wheel", pyversion: "py3", md5_digest: digest("md5"), sha256_digest: digest("sha256") };
-    const upload = uploadBody(fields, { filename, content });
-    const res = await fetch(`${registry.baseUrl}/pypi/bench-pypi/`, { method: "POST", headers: { ...auth, "Content-Type": upload.contentType }, body: upload.body });
-    if (res.status !== 200) throw new Error(`seed PyPI upload: ${res.status} ${await res.text()}`);
-  }
 }
 
 async function main() {
@@ -134,13 +108,7 @@ async function main() {
   await bare.ready;
   cleanups.push(() => bare.dispose());
 
-  const requests = [
-    { name: "/healthz", path: "/healthz", auth: false },
-    { name: "public 1 KiB file, anonymous", path: PUBLIC_FILE, auth: false },
-    { name: "private 1 KiB file, Bearer token", path: "/generic/bench-private/tool/1.0.0/file.bin", auth: true },
-    { name: "small hosted packument (5 versions)", path: "/npm/bench-npm/bench-small", auth: false },
-    { name: "PyPI simple page (3 files)", path: "/pypi/bench-pypi/simple/bench-top/", auth: false },
-  ];
+  const requests = REQUESTS;
   const results = new Map();
   const calls = new Map();
   const record = (key, rps) => results.set(key, [...(results.get(key) ?? []), rps]);
