@@ -77,6 +77,12 @@ const mf = new Miniflare(
     resourcePersistencePath: join(persistTo, "v3"),
     log: new Log(LogLevel.INFO),
     logRequests: false, // the Worker writes its own JSON line per request
+    // The cron fires through the entry socket's `/cdn-cgi/local/scheduled` (plain async HTTP),
+    // not `mf.getWorker().scheduled()`: that proxy blocks Node's main thread (Atomics.wait)
+    // until workerd answers, while workerd, under load, blocks writing log lines to the stdout
+    // that only that thread reads — a deadlock that stopped the server at the first cron
+    // under load. The entry socket listens on loopback only.
+    unsafeTriggerHandlers: true,
     handleStructuredLogs: writeLogLine,
     cf: false, // no network: don't fetch Cloudflare's request.cf sample
     // bench/server/profile.mjs: workerd's V8 inspector, to take a CPU profile under load.
@@ -126,8 +132,8 @@ function schedule(cron) {
     const started = Date.now();
     let outcome;
     try {
-      const worker = await mf.getWorker();
-      ({ outcome } = await worker.scheduled({ cron: cron.expression, scheduledTime: at }));
+      const trigger = `http://localhost/cdn-cgi/local/scheduled?format=json&cron=${encodeURIComponent(cron.expression)}&time=${at.getTime()}`;
+      ({ outcome } = await (await mf.dispatchFetch(trigger)).json());
     } catch (error) {
       outcome = `error: ${error instanceof Error ? error.message : error}`;
     }
