@@ -12,10 +12,10 @@
 // req/s, the CPU per request of workerd (from /proc) and of this Node process (the references'
 // log lines, parsed by the Miniflare here; for the registry, reading npm start's output), and
 // each workerd CPU as a multiple of the bare Worker's. Everything started here is stopped here.
-import { readFileSync } from "node:fs";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { autocannon } from "../lib/autocannon.mjs";
 import { cleanup, cleanups } from "../lib/cleanup.mjs";
+import { cpuMicros } from "../lib/cpu.mjs";
 import { startNpmStart } from "../lib/registry.mjs";
 import { startedWorkerds } from "../lib/rss.mjs";
 import { PUBLIC_FILE, seed } from "./seed.mjs";
@@ -28,14 +28,6 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 4);
 const log = (...args) => console.log(...args);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
-const TICK_US = 1e6 / 100; // USER_HZ
-
-/** CPU (µs, user + system) the processes `pids` have used so far. */
-const cpuMicros = (pids) =>
-  pids.reduce((sum, pid) => {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
-    return sum + (Number(fields[11]) + Number(fields[12])) * TICK_US;
-  }, 0);
 
 /** The Worker scripts, from the registry's own answer to `url` (body and headers, warm). */
 async function scripts(url) {

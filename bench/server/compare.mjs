@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { autocannon } from "../lib/autocannon.mjs";
 import { CALL_COUNT_VARS } from "../lib/call-counts.mjs";
 import { cleanup, cleanups } from "../lib/cleanup.mjs";
+import { cpuMicros } from "../lib/cpu.mjs";
 import { startedWorkerds } from "../lib/rss.mjs";
 import { REQUESTS, seed } from "./seed.mjs";
 
@@ -35,7 +36,6 @@ const only = process.env.BENCH_REQUESTS?.split(",") ?? null;
 const log = (...args) => console.log(...args);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
-const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
 
 /** `npm start` of the checkout at `root` (its own scripts/start.mjs and local-server.ts), on a fresh state dir. */
 async function serve(root, label) {
@@ -53,15 +53,6 @@ async function serve(root, label) {
   return { baseUrl: server.base, adminToken, workerd: workerds.map((w) => w.pid), node: [server.child.pid] };
 }
 
-/** CPU time (µs, user + system) the processes `pids` have used so far. */
-function cpuMicros(pids) {
-  let ticks = 0;
-  for (const pid of pids) {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
-    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
-  }
-  return (ticks * 1e6) / CLOCK_TICKS;
-}
 
 async function main() {
   const tools = ensureNpmTools({ log });
